@@ -1,0 +1,1 @@
+//! Detect: aberration detection. (Being written.)

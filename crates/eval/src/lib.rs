@@ -1,0 +1,1 @@
+//! Evaluation. (Being written.)

@@ -1,0 +1,1 @@
+//! Read: the text layer. (Being written.)

@@ -1,0 +1,5 @@
+//! One module per subcommand.
+
+pub mod analyze;
+pub mod detect;
+pub mod eval;
