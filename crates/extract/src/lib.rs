@@ -1,1 +1,493 @@
-//! Understand. (Being written.)
+//! Understand: reads one article and says what happened where.
+//!
+//! [`Analyzer::analyze`] turns an [`Article`] into an [`Analysis`] (the contract
+//! of `waspada analyze`, `shared/design/contracts.md` §1): diseases with ICD-10
+//! codes, host species, places with Kemendagri codes, dates normalised against
+//! the publication date, case/death/animal counts, KLB declarations and a
+//! relevance verdict with its reasons. Every fact carries the spans of text it
+//! was read from, so an analyst can check it.
+//!
+//! The work is a fixed number of linear passes over the cleaned text: one
+//! `aho-corasick` pass for every knowledge-base name ([`gazetteer`]), one for the
+//! cue vocabulary ([`cues`]), one for numbers ([`numbers`]), one regex pass each
+//! for dates and KLB phrases. The resolution steps then work on the (small) lists
+//! of matches. Input is capped at [`MAX_INPUT_BYTES`], so time and memory per
+//! article are bounded whatever arrives.
+
+pub mod analysis;
+pub mod counts;
+pub mod cues;
+pub mod dates;
+pub mod diseases;
+pub mod gazetteer;
+pub mod klb;
+pub mod numbers;
+pub mod places;
+pub mod relevance;
+
+pub use analysis::Analysis;
+
+use analysis::{
+    CountFinding, DateFinding, DiseaseFinding, HostFinding, KlbEvidence, LocationFinding, Mention,
+};
+use cues::{Cue, CueMatch};
+use gazetteer::{Entry, Gazetteer, GazetteerMatch};
+use numbers::NumberStyle;
+use places::Target;
+use regex::Regex;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+use waspada_kb::{KnowledgeBase, PlaceLevel};
+use waspada_text::{CharIndex, Language, LanguageIdentifier};
+
+/// Version of the analyser; stored with every analysis so that stored articles can
+/// be re-analysed after an upgrade.
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"));
+
+/// Longest body analysed. News articles are a few kilobytes; anything past this is
+/// a scraping accident, and cutting it keeps time and memory bounded.
+pub const MAX_INPUT_BYTES: usize = 256 * 1024;
+
+/// One article to analyse.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+pub struct Article {
+    /// Caller's identifier.
+    #[serde(default)]
+    pub id: String,
+    /// Headline.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Body text.
+    pub text: String,
+    /// Publication date or datetime (ISO 8601).
+    #[serde(default)]
+    pub published: Option<String>,
+    /// Source URL.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Language hint (ISO 639-1), e.g. from the source's configuration.
+    #[serde(default)]
+    pub lang: Option<String>,
+    /// Source or outlet name.
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// Options for one analysis.
+#[derive(Debug, Clone, Default)]
+pub struct AnalyzeOptions {
+    /// Include `clean_text` in the output.
+    pub with_text: bool,
+    /// Force a language instead of detecting it.
+    pub language: Option<Language>,
+    /// Publication date to use when the article has none (`YYYY-MM-DD`).
+    pub default_published: Option<String>,
+}
+
+/// The analyser: the knowledge base and its compiled automata. Build once, share
+/// across threads.
+pub struct Analyzer {
+    kb: &'static KnowledgeBase,
+    gazetteer: Gazetteer,
+}
+
+/// The cleaned article and everything found in it, shared by the extraction steps.
+pub struct Doc<'a> {
+    /// Clean text (title first).
+    pub text: &'a str,
+    /// End of the title (byte offset); 0 without a title.
+    pub title_end: usize,
+    /// End of the lead (first two sentences of the body).
+    pub lead_end: usize,
+    /// Sentence byte ranges, in order.
+    pub sentences: Vec<Range<usize>>,
+    /// Gazetteer matches, in order.
+    pub matches: Vec<GazetteerMatch>,
+    /// Cue words, in order.
+    pub cues: Vec<CueMatch>,
+    /// The dateline's byte range, when the body opens with one.
+    pub dateline: Option<Range<usize>>,
+    /// Host species ids named in the article.
+    pub host_ids: HashSet<String>,
+    /// The country an outlet in this language most likely reports from (tie-breaks).
+    pub default_country: Option<String>,
+}
+
+impl Doc<'_> {
+    /// Index of the sentence holding byte `at`.
+    pub fn sentence_index(&self, at: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.end <= at);
+        self.sentences.get(i).filter(|s| s.start <= at).map(|_| i)
+    }
+
+    /// Whether the sentence holding `at` contains a cue satisfying `pred`.
+    pub fn sentence_has_cue(&self, at: usize, pred: impl Fn(Cue) -> bool) -> bool {
+        let Some(i) = self.sentence_index(at) else { return false };
+        let s = &self.sentences[i];
+        let from = self.cues.partition_point(|c| c.start < s.start);
+        self.cues[from..].iter().take_while(|c| c.start < s.end).any(|c| pred(c.cue))
+    }
+}
+
+impl Analyzer {
+    /// The analyser over the embedded knowledge base, built once per process.
+    pub fn embedded() -> &'static Analyzer {
+        static ANALYZER: OnceLock<Analyzer> = OnceLock::new();
+        ANALYZER.get_or_init(|| Analyzer::new(KnowledgeBase::embedded()))
+    }
+
+    /// Builds an analyser over a knowledge base.
+    pub fn new(kb: &'static KnowledgeBase) -> Self {
+        Self { kb, gazetteer: Gazetteer::new(kb) }
+    }
+
+    /// The knowledge base in use.
+    pub fn kb(&self) -> &'static KnowledgeBase {
+        self.kb
+    }
+
+    /// Analyses one article with default options.
+    pub fn analyze(&self, article: &Article) -> Analysis {
+        self.analyze_with(article, &AnalyzeOptions::default())
+    }
+
+    /// Analyses one article.
+    pub fn analyze_with(&self, article: &Article, options: &AnalyzeOptions) -> Analysis {
+        let kb = self.kb;
+        let body = truncate(&article.text, MAX_INPUT_BYTES);
+        let title = article.title.as_deref().map(|t| truncate(t, 4096)).filter(|t| !t.trim().is_empty());
+        let clean = waspada_text::clean_article(title, body);
+        let text = clean.text.as_str();
+
+        let hint = article.lang.as_deref().and_then(Language::from_code);
+        let language = options
+            .language
+            .unwrap_or_else(|| LanguageIdentifier::global().detect_with_hint(text, hint));
+        let published_str = article.published.as_deref().or(options.default_published.as_deref());
+        let published = published_str.and_then(dates::parse_published);
+
+        let sentences = waspada_text::sentences(text);
+        let title_end = clean.title_end;
+        let lead_end = sentences
+            .iter()
+            .filter(|s| s.start >= title_end)
+            .nth(1)
+            .map_or(text.len(), |s| s.end);
+        let matches = self.gazetteer.find(text);
+        let cue_matches = cues::find_cues(text);
+        let dateline = find_dateline(text, title_end);
+        let mut host_ids = HashSet::new();
+        let mut host_spans = Vec::new();
+        for m in &matches {
+            for e in &m.entries {
+                if let Entry::Host { host } = *e {
+                    let id = kb.hosts[host as usize].id.clone();
+                    host_spans.push(counts::HostSpan { span: m.start..m.end, host: id.clone() });
+                    host_ids.insert(id);
+                }
+            }
+        }
+        let default_country = match language {
+            Language::Indonesian => Some("IDN".to_string()),
+            Language::Malay => Some("MYS".to_string()),
+            _ => None,
+        };
+        let doc = Doc {
+            text,
+            title_end,
+            lead_end,
+            sentences,
+            matches,
+            cues: cue_matches,
+            dateline,
+            host_ids,
+            default_country,
+        };
+        let chars = CharIndex::new(text);
+        let mention = |r: &Range<usize>| Mention {
+            start: chars.char_offset(r.start),
+            end: chars.char_offset(r.end),
+            text: text[r.clone()].to_string(),
+        };
+
+        // Counts first: whether only animals are affected decides between a
+        // disease's human and animal entries.
+        let style = match language {
+            Language::Indonesian => NumberStyle::Indonesian,
+            _ => NumberStyle::English,
+        };
+        let numbers = numbers::find_numbers(text, style);
+        let raw_counts = counts::find_counts(text, &doc.sentences, &numbers, &doc.cues, &host_spans);
+        let human_counted = raw_counts.iter().any(|c| c.species == "human");
+        let animal_counted = raw_counts.iter().any(|c| c.species != "human");
+        let animal_hosts = doc.host_ids.iter().any(|h| h != "human");
+        let animals_only = (animal_counted && !human_counted) || (!human_counted && animal_hosts && !doc.host_ids.contains("human"));
+
+        let mut disease_ev = diseases::collect(&doc, kb);
+        diseases::resolve_host_variants(&mut disease_ev, kb, animals_only);
+        let disease_ev = merge_diseases(disease_ev);
+        let primary_disease = disease_ev.iter().filter(|d| d.primary).max_by(|a, b| a.score.total_cmp(&b.score));
+
+        let place_ev = places::collect(&doc, kb);
+        let klb_findings = klb::find_klb(text, &doc.sentences);
+        let klb_declared = klb::declared(&klb_findings);
+
+        // Dates: "event" when the sentence speaks of the event.
+        let date_mentions = dates::find_dates(text, published);
+        let disease_sentences: HashSet<usize> = disease_ev
+            .iter()
+            .flat_map(|d| d.spans.iter())
+            .filter_map(|s| doc.sentence_index(s.start))
+            .collect();
+        let date_findings: Vec<DateFinding> = date_mentions
+            .iter()
+            .map(|d| {
+                let si = doc.sentence_index(d.start);
+                let eventful = si.is_some_and(|i| disease_sentences.contains(&i))
+                    || doc.sentence_has_cue(d.start, |c| {
+                        matches!(c, Cue::Ill | Cue::Death | Cue::AnimalDeath | Cue::Hospitalized | Cue::Confirmed | Cue::Outbreak)
+                    });
+                DateFinding {
+                    date: d.date.to_string(),
+                    role: if eventful { "event" } else { "mention" },
+                    precision: d.precision,
+                    relative: d.relative,
+                    mention: mention(&(d.start..d.end)),
+                }
+            })
+            .collect();
+        let event_date = date_findings
+            .iter()
+            .filter(|d| d.role == "event" && published.is_none_or(|p| d.date <= p.to_string()))
+            .map(|d| d.date.clone())
+            .next();
+
+        // Relevance.
+        let count_of = |pred: &dyn Fn(&counts::RawCount) -> bool| raw_counts.iter().filter(|c| pred(c)).count();
+        let cue_count = |cue: Cue| doc.cues.iter().filter(|c| c.cue == cue).count();
+        let sentences_with_disease = disease_ev
+            .iter()
+            .filter(|d| d.strong)
+            .flat_map(|d| d.spans.iter())
+            .filter_map(|s| doc.sentence_index(s.start))
+            .collect::<HashSet<_>>()
+            .len();
+        let evidence = relevance::Evidence {
+            primary_disease: primary_disease.is_some_and(|d| d.strong),
+            disease_in_title: primary_disease.is_some_and(|d| d.in_title),
+            any_disease: !disease_ev.is_empty(),
+            human_cases: count_of(&|c| c.species == "human" && c.kind != "deaths" && c.kind != "recovered"),
+            human_deaths: count_of(&|c| c.species == "human" && c.kind == "deaths"),
+            animal_counts: count_of(&|c| c.species != "human"),
+            count_in_title: raw_counts.iter().any(|c| c.at < title_end),
+            klb_declared,
+            outbreak_words: cue_count(Cue::Outbreak),
+            illness_words: cue_count(Cue::Ill),
+            situation_words: cue_count(Cue::Situation),
+            denials: cue_count(Cue::Denial),
+            advice_words: cue_count(Cue::Advice),
+            off_topic_words: cue_count(Cue::OffTopic),
+            pandemic_era: cue_count(Cue::PandemicEra),
+            authority: cue_count(Cue::Authority) > 0,
+            primary_place: place_ev.iter().any(|p| p.primary && !p.dateline_only),
+            disease_density: sentences_with_disease as f64 / doc.sentences.len().max(1) as f64,
+            length: text.len(),
+        };
+        let relevance = relevance::score(&evidence);
+
+        // Output.
+        let diseases_out: Vec<DiseaseFinding> = disease_ev
+            .iter()
+            .map(|d| {
+                let info = &kb.diseases[d.disease];
+                DiseaseFinding {
+                    id: info.id.clone(),
+                    name_en: info.name_en.clone(),
+                    name_id: info.name_id.clone(),
+                    icd10: info.icd10.clone(),
+                    hosts: info.hosts.clone(),
+                    primary: d.primary,
+                    mentions: d.spans.iter().map(&mention).collect(),
+                }
+            })
+            .collect();
+        let mut hosts_out: BTreeMap<String, Vec<Mention>> = BTreeMap::new();
+        for h in &host_spans {
+            hosts_out.entry(h.host.clone()).or_default().push(mention(&h.span));
+        }
+        let locations = place_ev.iter().map(|p| self.location(p, &mention)).collect();
+        let primary_disease_id = primary_disease.map(|d| kb.diseases[d.disease].id.clone());
+        let counts_out = raw_counts
+            .iter()
+            .map(|c| {
+                // The nearest disease named in the same sentence, else the article's subject.
+                let si = doc.sentence_index(c.at);
+                let near = disease_ev
+                    .iter()
+                    .flat_map(|d| d.spans.iter().map(move |s| (d, s)))
+                    .filter(|(_, s)| doc.sentence_index(s.start) == si)
+                    .min_by_key(|(_, s)| s.start.abs_diff(c.at))
+                    .map(|(d, _)| kb.diseases[d.disease].id.clone());
+                CountFinding {
+                    kind: c.kind,
+                    value: c.value,
+                    approximate: c.approximate,
+                    species: c.species.clone(),
+                    disease_id: near.or_else(|| primary_disease_id.clone()),
+                    cumulative: c.cumulative,
+                    mention: mention(&c.span),
+                }
+            })
+            .collect();
+        let klb_evidence = klb_findings
+            .iter()
+            .map(|f| KlbEvidence { reading: f.reading.as_str(), mention: mention(&f.span) })
+            .collect();
+
+        Analysis {
+            id: article.id.clone(),
+            language: language.code().to_string(),
+            title: title.map(str::to_string),
+            published: published.map(|d| d.to_string()),
+            relevance,
+            diseases: diseases_out,
+            hosts: hosts_out.into_iter().map(|(id, mentions)| HostFinding { id, mentions }).collect(),
+            locations,
+            counts: counts_out,
+            dates: date_findings,
+            klb_declared,
+            klb_evidence,
+            event_date,
+            analyzer_version: ANALYZER_VERSION,
+            clean_text: options.with_text.then(|| clean.text.clone()),
+        }
+    }
+
+    fn location(&self, p: &places::PlaceEvidence, mention: &dyn Fn(&Range<usize>) -> Mention) -> LocationFinding {
+        let kb = self.kb;
+        let mentions = p.spans.iter().map(mention).collect();
+        match p.target {
+            Target::Country(c) => {
+                let c = &kb.countries[c];
+                LocationFinding {
+                    name: c.name_en.clone(),
+                    level: "country",
+                    country: c.iso3.clone(),
+                    province_code: None,
+                    regency_code: None,
+                    district_code: None,
+                    lat: c.lat,
+                    lon: c.lon,
+                    primary: p.primary,
+                    dateline_only: p.dateline_only,
+                    mentions,
+                }
+            }
+            Target::Place(i) => {
+                let place = &kb.places[i];
+                let indonesian = place.country == "IDN";
+                let (province_code, regency_code) = if indonesian {
+                    let mut parts = place.code.split('.');
+                    let prov = parts.next().map(str::to_string);
+                    let reg = parts.next().map(|r| format!("{}.{}", prov.as_deref().unwrap_or(""), r));
+                    (prov, reg)
+                } else {
+                    (None, None)
+                };
+                LocationFinding {
+                    name: place.name.clone(),
+                    level: match place.level {
+                        PlaceLevel::Province => "province",
+                        PlaceLevel::Regency => "regency",
+                        PlaceLevel::City => "city",
+                        PlaceLevel::District => "district",
+                    },
+                    country: place.country.clone(),
+                    province_code,
+                    regency_code,
+                    district_code: (indonesian && place.level == PlaceLevel::District).then(|| place.code.clone()),
+                    lat: place.lat,
+                    lon: place.lon,
+                    primary: p.primary,
+                    dateline_only: p.dateline_only,
+                    mentions,
+                }
+            }
+        }
+    }
+}
+
+/// Merges evidence that resolved to the same disease (after host variants).
+fn merge_diseases(list: Vec<diseases::DiseaseEvidence>) -> Vec<diseases::DiseaseEvidence> {
+    let mut out: Vec<diseases::DiseaseEvidence> = Vec::new();
+    for d in list {
+        match out.iter_mut().find(|o| o.disease == d.disease) {
+            Some(o) => {
+                o.spans.extend(d.spans);
+                o.spans.sort_by_key(|s| s.start);
+                o.score += d.score;
+                o.strong |= d.strong;
+                o.in_title |= d.in_title;
+                o.primary |= d.primary;
+            }
+            None => out.push(d),
+        }
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` bytes, on a character boundary.
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut cut = max;
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
+}
+
+/// The dateline at the start of the body: "GARUT, KOMPAS.com -", "JAKARTA -",
+/// "REPUBLIKA.CO.ID, BANDUNG--", "Jakarta (ANTARA) -", "KUALA LUMPUR:".
+fn find_dateline(text: &str, body_start: usize) -> Option<Range<usize>> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        let outlet = r"[A-Za-z][\w-]*(?:\.[A-Za-z]+)+";
+        let dash = r"\s*(?:--?|–|—|:)";
+        Regex::new(&format!(
+            r"^\s*(?:{outlet}\s*,\s*)?[A-Z][A-Z.'’ ]{{1,30}}?(?:\s*,\s*{outlet})?(?:\s*\([^)\n]{{2,30}}\))?{dash}|^\s*[A-Z][a-z]+(?: [A-Z][a-z]+)?\s*(?:,\s*{outlet}|\((?:ANTARA|Antara|AFP|Reuters|AP|Bernama|ANTARA News)\)){dash}"
+        ))
+        .expect("dateline pattern is valid")
+    });
+    let body = text.get(body_start..)?;
+    let m = re.find(&body[..body.len().min(120)])?;
+    Some(body_start + m.start()..body_start + m.end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn datelines() {
+        let t = "Judul\n\nGARUT, KOMPAS.com - Sebanyak 10 warga";
+        let d = find_dateline(t, 7).unwrap();
+        assert!(t[d].contains("GARUT"));
+        let t = "REPUBLIKA.CO.ID, BANDUNG--Pemerintah";
+        assert!(t[find_dateline(t, 0).unwrap()].contains("BANDUNG"));
+        let t = "Jakarta (ANTARA) - Kementerian";
+        assert!(find_dateline(t, 0).is_some());
+        let t = "Warga desa itu - kata dia - sakit";
+        assert!(find_dateline(t, 0).is_none());
+    }
+
+    #[test]
+    fn truncation_respects_char_boundaries() {
+        let s = "aé".repeat(10);
+        for max in 0..s.len() {
+            assert!(truncate(&s, max).len() <= max);
+        }
+    }
+}

@@ -17,7 +17,7 @@ mod diseases;
 mod places;
 
 pub use diseases::{Disease, Host, Synonym};
-pub use places::{Country, Place, PlaceLevel};
+pub use places::{AliasKind, Country, Place, PlaceLevel, alias_key};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -49,6 +49,7 @@ pub struct KnowledgeBase {
     disease_by_id: HashMap<String, usize>,
     place_by_code: HashMap<String, usize>,
     country_by_iso3: HashMap<String, usize>,
+    place_index: places::PlaceIndex,
 }
 
 static DISEASES_JSON: &[u8] = include_bytes!("../../../data/kb/diseases.json");
@@ -96,7 +97,9 @@ impl KnowledgeBase {
             .enumerate()
             .map(|(i, c)| (c.iso3.clone(), i))
             .collect();
+        let place_index = places::PlaceIndex::build(&places, &countries);
         Ok(Self {
+            place_index,
             diseases,
             hosts,
             places,
@@ -115,6 +118,11 @@ impl KnowledgeBase {
     /// The Indonesian area with this Kemendagri code (`32`, `32.05`, `32.05.01`).
     pub fn place(&self, code: &str) -> Option<&Place> {
         self.place_by_code.get(code).map(|&i| &self.places[i])
+    }
+
+    /// Position in [`KnowledgeBase::places`] of the area with this code.
+    pub fn place_position(&self, code: &str) -> Option<usize> {
+        self.place_by_code.get(code).copied()
     }
 
     /// The country with this ISO 3166-1 alpha-3 code.

@@ -2,6 +2,7 @@
 //! library crates together; the work happens in `crates/*`.
 
 mod cmd;
+mod input;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -1,0 +1,314 @@
+//! Case, death and animal counts: "468 ekor babi mati", "9 orang meninggal",
+//! "14 kasus positif", "111 siswa dirawat", "sembilan orang", "12 deaths".
+//!
+//! A number is a count only when a unit follows it (a person noun, `kasus`,
+//! `ekor` or an animal, or directly a kind word such as `meninggal`). Its kind
+//! comes from the nearest kind word in the same clause: the stretch of the
+//! sentence between the neighbouring numbers.
+
+use crate::cues::{Cue, CueMatch};
+use crate::numbers::NumberMention;
+use std::ops::Range;
+
+/// A count before it is tied to the output format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCount {
+    /// `cases`, `deaths`, ... (see `CountFinding::kind`).
+    pub kind: &'static str,
+    /// The value; `None` for vague amounts.
+    pub value: Option<u64>,
+    /// Hedged or vague.
+    pub approximate: bool,
+    /// `human` or an animal id.
+    pub species: String,
+    /// A running total.
+    pub cumulative: bool,
+    /// Byte range of the evidence phrase.
+    pub span: Range<usize>,
+    /// Byte offset of the number itself (to find the nearest disease).
+    pub at: usize,
+}
+
+/// An animal host found in the text, for species attribution.
+#[derive(Debug, Clone)]
+pub struct HostSpan {
+    /// Byte range.
+    pub span: Range<usize>,
+    /// Host id (`pig`, `human`).
+    pub host: String,
+}
+
+/// Words that, right before a number, mean it is not a count of people or animals.
+const NOT_COUNT_BEFORE: &[&str] = &[
+    "rp", "pukul", "jam", "tahun", "ke", "no", "nomor", "rt", "rw", "sd", "sdn", "smp", "smpn", "sma",
+    "sman", "smk", "smkn", "mts", "man", "min", "pasal", "ayat", "jalan", "jl", "km", "usd", "us$", "rm",
+    "php", "vnd", "tanggal", "periode", "gelombang", "pekan", "minggu", "epiweek", "week", "tahap", "fase",
+    "level", "covid", "h", "usia", "umur", "aged", "age", "kelas", "angkatan", "pos", "kode", "mw", "sektor",
+];
+
+/// Finds counts. `numbers`, `cues` and `hosts` are all the ones in the text, in order.
+pub fn find_counts(
+    text: &str,
+    sentences: &[Range<usize>],
+    numbers: &[NumberMention],
+    cues: &[CueMatch],
+    hosts: &[HostSpan],
+) -> Vec<RawCount> {
+    let mut out = Vec::new();
+    for (i, n) in numbers.iter().enumerate() {
+        if n.value.is_none() && n.at_least.is_none() {
+            continue;
+        }
+        let si = sentences.partition_point(|s| s.end <= n.start);
+        let Some(sentence) = sentences.get(si).filter(|s| s.start <= n.start) else {
+            continue;
+        };
+        if preceded_by_non_count_word(text, n.start) {
+            continue;
+        }
+        let Some(unit) = unit_after(text, n.end, cues, hosts) else { continue };
+        let clause_start = if i > 0 { numbers[i - 1].end.max(sentence.start) } else { sentence.start };
+        let clause_end = numbers.get(i + 1).map_or(sentence.end, |next| next.start.min(sentence.end));
+        let in_clause: Vec<&CueMatch> =
+            within(cues, clause_start..clause_end).iter().filter(|c| c.end <= clause_end).collect();
+        let in_sentence = || within(cues, sentence.clone()).iter().filter(|c| c.end <= sentence.end);
+
+        let species = match &unit {
+            Unit::Animal { species } => species.clone(),
+            _ => "human".to_string(),
+        };
+        let animal = species != "human";
+        let kind_cue = nearest_kind_cue(&in_clause, n.start, n.end).or(match unit {
+            Unit::Kind(cue) => Some(cue),
+            _ => None,
+        });
+        let kind = match (kind_cue, &unit) {
+            (Some(cue), _) => kind_of(cue, animal),
+            (None, Unit::Case) => kind_of(Cue::Ill, animal),
+            // No kind word in the clause: a count of people or animals in a sentence
+            // about illness ("111 siswa ... keracunan") is a case count.
+            (None, _) if in_sentence().any(|c| c.cue == Cue::Ill) => kind_of(Cue::Ill, animal),
+            (None, _) => continue,
+        };
+        let cumulative = in_clause.iter().any(|c| c.cue == Cue::Cumulative);
+        let unit_end = unit.end().max(n.end);
+        let cue_span = in_clause
+            .iter()
+            .filter(|c| is_kind(c.cue))
+            .min_by_key(|c| distance(c, n.start, n.end))
+            .map(|c| c.start..c.end);
+        let span = match cue_span {
+            Some(c) => c.start.min(n.start)..c.end.max(unit_end),
+            None => n.start..unit_end,
+        };
+        let value = n.count();
+        if n.value.is_some() && value.is_none() {
+            continue; // fractions are not counts
+        }
+        out.push(RawCount {
+            kind,
+            value,
+            approximate: n.approximate,
+            species,
+            cumulative,
+            span,
+            at: n.start,
+        });
+    }
+    dedupe(out)
+}
+
+/// The cues that start inside `range` (cues are sorted by start).
+fn within(cues: &[CueMatch], range: Range<usize>) -> &[CueMatch] {
+    let from = cues.partition_point(|c| c.start < range.start);
+    let to = cues.partition_point(|c| c.start < range.end);
+    &cues[from..to.max(from)]
+}
+
+/// The unit written right after a number.
+#[derive(Debug, Clone, PartialEq)]
+enum Unit {
+    Person(usize),
+    Case,
+    Animal { species: String },
+    /// No unit noun, but directly a kind word: "55 dirawat", "12 deaths".
+    Kind(Cue),
+}
+
+impl Unit {
+    fn end(&self) -> usize {
+        match self {
+            Unit::Person(end) => *end,
+            _ => 0,
+        }
+    }
+}
+
+fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpan]) -> Option<Unit> {
+    let rest = &text[number_end..];
+    let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+    if gap == 0 && !rest.is_empty() {
+        return None;
+    }
+    let at = number_end + gap;
+    // "55 di antaranya dirawat", "12 of them died": a subset of people already counted.
+    let mut cut = (at + 14).min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let lower = text[at..cut].to_ascii_lowercase();
+    for phrase in ["di antaranya", "diantaranya", "of them", "of whom", "antaranya"] {
+        if lower.starts_with(phrase) {
+            return Some(Unit::Person(at + phrase.len()));
+        }
+    }
+    let hi = hosts.partition_point(|h| h.span.start < at);
+    if let Some(h) = hosts.get(hi).filter(|h| h.span.start == at) {
+        return Some(Unit::Animal { species: h.host.clone() });
+    }
+    let cue = within(cues, at..at + 1).first()?;
+    Some(match cue.cue {
+        Cue::PersonUnit => Unit::Person(cue.end),
+        Cue::CaseUnit => Unit::Case,
+        Cue::AnimalUnit => {
+            // "468 ekor babi": the species follows the classifier, maybe after an adjective.
+            let species = hosts[hi..]
+                .iter()
+                .take_while(|h| h.span.start <= cue.end + 24)
+                .find(|h| h.span.start >= cue.end && h.span.start <= cue.end + 24 && h.host != "human")
+                .map_or("animal".to_string(), |h| h.host.clone());
+            Unit::Animal { species }
+        }
+        c if is_kind(c) => Unit::Kind(c),
+        _ => return None,
+    })
+}
+
+fn preceded_by_non_count_word(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches([' ', '-', '.', ':']);
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '$')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    NOT_COUNT_BEFORE.contains(&word.to_lowercase().as_str())
+}
+
+fn is_kind(cue: Cue) -> bool {
+    matches!(
+        cue,
+        Cue::Death | Cue::AnimalDeath | Cue::Hospitalized | Cue::Recovered | Cue::Confirmed | Cue::Suspected | Cue::Ill
+    )
+}
+
+fn kind_of(cue: Cue, animal: bool) -> &'static str {
+    match (cue, animal) {
+        (Cue::Death | Cue::AnimalDeath, true) => "animals_dead",
+        (Cue::Death | Cue::AnimalDeath, false) => "deaths",
+        (_, true) => "animals_affected",
+        (Cue::Hospitalized, false) => "hospitalized",
+        (Cue::Recovered, false) => "recovered",
+        (Cue::Confirmed, false) => "confirmed",
+        (Cue::Suspected, false) => "suspected",
+        _ => "cases",
+    }
+}
+
+fn distance(c: &CueMatch, start: usize, end: usize) -> usize {
+    if c.start >= end {
+        c.start - end
+    } else {
+        // Kind words before the number count slightly farther: "9 orang meninggal"
+        // should beat "korban keracunan, 9 orang meninggal".
+        start.saturating_sub(c.end) + 2
+    }
+}
+
+fn nearest_kind_cue(clause: &[&CueMatch], start: usize, end: usize) -> Option<Cue> {
+    clause.iter().filter(|c| is_kind(c.cue)).min_by_key(|c| distance(c, start, end)).map(|c| c.cue)
+}
+
+/// Keeps the first mention of each (kind, value, species).
+fn dedupe(counts: Vec<RawCount>) -> Vec<RawCount> {
+    let mut seen = std::collections::HashSet::new();
+    counts
+        .into_iter()
+        .filter(|c| c.value.is_none() || seen.insert((c.kind, c.value, c.species.clone())))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cues::find_cues;
+    use crate::numbers::{NumberStyle, find_numbers};
+
+    fn counts(text: &str, hosts: &[(&str, &str)]) -> Vec<(&'static str, Option<u64>, String)> {
+        let hosts: Vec<HostSpan> = hosts
+            .iter()
+            .map(|(word, host)| {
+                let start = text.find(word).unwrap();
+                HostSpan { span: start..start + word.len(), host: host.to_string() }
+            })
+            .collect();
+        let sentences = vec![0..text.len()];
+        find_counts(text, &sentences, &find_numbers(text, NumberStyle::Indonesian), &find_cues(text), &hosts)
+            .into_iter()
+            .map(|c| (c.kind, c.value, c.species))
+            .collect()
+    }
+
+    #[test]
+    fn people_and_kinds() {
+        assert_eq!(counts("9 orang meninggal dunia", &[]), vec![("deaths", Some(9), "human".into())]);
+        assert_eq!(
+            counts("Korban meninggal bertambah menjadi sembilan orang", &[]),
+            vec![("deaths", Some(9), "human".into())]
+        );
+        assert_eq!(counts("14 kasus positif", &[]), vec![("confirmed", Some(14), "human".into())]);
+        assert_eq!(counts("111 siswa dirawat", &[]), vec![("hospitalized", Some(111), "human".into())]);
+        assert_eq!(
+            counts("Sebanyak 111 siswa diduga keracunan, 55 di antaranya dirawat", &[]),
+            vec![("cases", Some(111), "human".into()), ("hospitalized", Some(55), "human".into())]
+        );
+        assert_eq!(
+            counts("111 siswa keracunan dan 55 dirawat di puskesmas", &[]),
+            vec![("cases", Some(111), "human".into()), ("hospitalized", Some(55), "human".into())]
+        );
+    }
+
+    #[test]
+    fn animals() {
+        assert_eq!(
+            counts("468 ekor babi mati", &[("babi", "pig")]),
+            vec![("animals_dead", Some(468), "pig".into())]
+        );
+        assert_eq!(
+            counts("12 sapi terjangkit PMK", &[("sapi", "cattle")]),
+            vec![("animals_affected", Some(12), "cattle".into())]
+        );
+    }
+
+    #[test]
+    fn vague_amounts_stay_vague() {
+        let found = counts("ratusan siswa keracunan", &[]);
+        assert_eq!(found, vec![("cases", None, "human".into())]);
+    }
+
+    #[test]
+    fn numbers_that_are_not_counts() {
+        assert!(counts("pada pukul 10 orang-orang berkumpul", &[]).is_empty());
+        assert!(counts("anggaran Rp 500 juta untuk warga", &[]).is_empty());
+        assert!(counts("100 siswa mengikuti upacara", &[]).is_empty());
+        assert!(counts("di SMPN 8 siswa keracunan", &[]).is_empty());
+    }
+
+    #[test]
+    fn english() {
+        assert_eq!(counts("a total of 283 cases", &[]), vec![("cases", Some(283), "human".into())]);
+        assert_eq!(counts("including 12 deaths", &[]), vec![("deaths", Some(12), "human".into())]);
+    }
+}

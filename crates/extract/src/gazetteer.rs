@@ -1,0 +1,237 @@
+//! One multi-pattern automaton over every name in the knowledge base: disease
+//! synonyms, host species, Indonesian areas, ASEAN places and countries.
+//!
+//! A single pass of `aho-corasick` over the article finds every candidate; the
+//! candidates are then filtered on word boundaries ("Bali" inside "Balikpapan"),
+//! on case (abbreviations such as `DBD` or `AS` match only as written; proper
+//! names must start with a capital), and resolved to the longest non-overlapping
+//! matches, leftmost first.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+use waspada_kb::{AliasKind, KnowledgeBase};
+
+/// What a pattern stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// A disease synonym.
+    Disease {
+        /// Index into `KnowledgeBase::diseases`.
+        disease: u32,
+        /// A weak form (pathogen, symptom): counts as a mention but not, alone, as the topic.
+        weak: bool,
+        /// An abbreviation (`DBD`, `PMK`) that needs corroboration in the article.
+        abbreviation: bool,
+    },
+    /// A host species name.
+    Host {
+        /// Index into `KnowledgeBase::hosts`.
+        host: u32,
+    },
+    /// An alias of an administrative area.
+    Place {
+        /// Index into `KnowledgeBase::places`.
+        place: u32,
+        /// The alias names the level (`Kabupaten Garut`, `Kec. Leles`, `Pemkot Bogor`).
+        qualified: bool,
+        /// The bare alias is also a common word or name (`Batu`): needs corroboration.
+        ambiguous: bool,
+    },
+    /// An alias of a country (name, adjective, demonym).
+    Country {
+        /// Index into `KnowledgeBase::countries`.
+        country: u32,
+        /// Also a person name or shared by two countries (`Jordan`, `Congo`): needs the
+        /// country named unambiguously elsewhere in the article.
+        ambiguous: bool,
+        /// An adjective or demonym (`Filipino`): weaker evidence of where the event is.
+        demonym: bool,
+    },
+}
+
+impl Entry {
+    fn is_proper_name(&self) -> bool {
+        matches!(self, Entry::Place { .. } | Entry::Country { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Pattern {
+    /// The pattern as written in the knowledge base, for case-exact comparison.
+    exact: String,
+    case_sensitive: bool,
+    entries: Vec<Entry>,
+}
+
+/// A resolved match in the text.
+#[derive(Debug, Clone)]
+pub struct GazetteerMatch {
+    /// Byte offset of the first character.
+    pub start: usize,
+    /// Byte offset after the last character.
+    pub end: usize,
+    /// Everything the matched string can stand for (`Bogor`: a regency and a city).
+    pub entries: Vec<Entry>,
+}
+
+/// The compiled gazetteer.
+pub struct Gazetteer {
+    automaton: AhoCorasick,
+    patterns: Vec<Pattern>,
+}
+
+const LEVEL_WORDS: &[&str] = &[
+    "kabupaten ", "kab. ", "kab ", "kota ", "kotamadya ", "kota administrasi ", "kecamatan ",
+    "kec. ", "kec ", "provinsi ", "prov. ", "pemkab ", "pemkot ", "pemprov ", "distrik ",
+];
+
+/// An alias that starts with a level word.
+fn is_qualified(alias: &str) -> bool {
+    let lower = alias.to_lowercase();
+    LEVEL_WORDS.iter().any(|w| lower.starts_with(w))
+}
+
+impl Gazetteer {
+    /// Compiles the automaton over the whole knowledge base.
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        let mut by_key: HashMap<(String, bool), Pattern> = HashMap::new();
+        let mut add = |text: &str, case_sensitive: bool, entry: Entry| {
+            let text = text.trim();
+            if text.chars().count() < 2 {
+                return;
+            }
+            let key = if case_sensitive { text.to_string() } else { text.to_lowercase() };
+            let pattern = by_key.entry((key, case_sensitive)).or_insert_with(|| Pattern {
+                exact: text.to_string(),
+                case_sensitive,
+                entries: Vec::new(),
+            });
+            if !pattern.entries.contains(&entry) {
+                pattern.entries.push(entry);
+            }
+        };
+        for (i, d) in kb.diseases.iter().enumerate() {
+            for s in &d.synonyms {
+                let entry = Entry::Disease { disease: i as u32, weak: s.weak, abbreviation: s.case_sensitive };
+                add(&s.text, s.case_sensitive, entry);
+            }
+        }
+        for (i, h) in kb.hosts.iter().enumerate() {
+            for name in &h.names {
+                add(name, false, Entry::Host { host: i as u32 });
+            }
+        }
+        for (alias, i, kind) in kb.place_aliases() {
+            let ambiguous = kind == AliasKind::Ambiguous;
+            let entry = Entry::Place { place: i as u32, qualified: is_qualified(alias), ambiguous };
+            add(alias, kind != AliasKind::Plain || is_abbreviation(alias), entry);
+        }
+        for (alias, i, kind) in kb.country_aliases() {
+            let demonym = kb.countries[i].is_demonym(alias);
+            let entry = Entry::Country { country: i as u32, ambiguous: kind == AliasKind::Ambiguous, demonym };
+            add(alias, kind != AliasKind::Plain || is_abbreviation(alias), entry);
+        }
+        let mut patterns: Vec<Pattern> = by_key.into_values().collect();
+        // Deterministic pattern ids, whatever the hash map's order.
+        patterns.sort_by(|a, b| (&a.exact, a.case_sensitive).cmp(&(&b.exact, b.case_sensitive)));
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(patterns.iter().map(|p| p.exact.to_lowercase()))
+            .expect("knowledge-base patterns compile");
+        Self { automaton, patterns }
+    }
+
+    /// Number of distinct patterns.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// True when the knowledge base gave no names at all.
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Finds the longest non-overlapping matches in `text`, leftmost first.
+    pub fn find(&self, text: &str) -> Vec<GazetteerMatch> {
+        let mut candidates: Vec<(usize, usize, usize)> = Vec::new();
+        for m in self.automaton.find_overlapping_iter(text) {
+            let (start, end) = (m.start(), m.end());
+            if !text.is_char_boundary(start) || !text.is_char_boundary(end) || !at_word_boundaries(text, start, end) {
+                continue;
+            }
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            let found = &text[start..end];
+            if pattern.case_sensitive && found != pattern.exact {
+                continue;
+            }
+            candidates.push((start, end, m.pattern().as_usize()));
+        }
+        candidates.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out: Vec<GazetteerMatch> = Vec::new();
+        let mut covered_to = 0;
+        for (start, end, pid) in candidates {
+            if start < covered_to {
+                continue;
+            }
+            let pattern = &self.patterns[pid];
+            let found = &text[start..end];
+            let capitalised = found.chars().next().is_some_and(char::is_uppercase);
+            let entries: Vec<Entry> = pattern
+                .entries
+                .iter()
+                .copied()
+                // Proper names must be capitalised in running text ("batu" is a stone).
+                .filter(|e| !e.is_proper_name() || capitalised || pattern.case_sensitive)
+                .collect();
+            if entries.is_empty() {
+                continue;
+            }
+            covered_to = end;
+            out.push(GazetteerMatch { start, end, entries });
+        }
+        out
+    }
+}
+
+/// An alias written in capitals, such as `NTT`, `DIY`, `AS`, `RRT`, is matched as written.
+fn is_abbreviation(alias: &str) -> bool {
+    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
+    !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
+}
+
+fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let before = text[..start].chars().next_back();
+    let after = text[end..].chars().next();
+    let is_word = |c: char| c.is_alphanumeric();
+    // "Covid-19" ends in a digit; "DBD-nya" is still DBD; "Jawa Barat," ends at the comma.
+    !before.is_some_and(is_word) && !after.is_some_and(is_word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qualified_aliases() {
+        assert!(is_qualified("Kabupaten Garut"));
+        assert!(is_qualified("Kab. Garut"));
+        assert!(is_qualified("Pemkot Bogor"));
+        assert!(!is_qualified("Garut"));
+        assert!(!is_qualified("Kotawaringin Barat"));
+    }
+
+    #[test]
+    fn abbreviations() {
+        assert!(is_abbreviation("NTT"));
+        assert!(is_abbreviation("DKI"));
+        assert!(!is_abbreviation("Jabar"));
+    }
+
+    #[test]
+    fn boundaries() {
+        let t = "di Balikpapan dan Bali.";
+        assert!(!at_word_boundaries(t, 3, 7));
+        assert!(at_word_boundaries(t, 18, 22));
+    }
+}

@@ -1,0 +1,274 @@
+//! Where it happened.
+//!
+//! Candidates come from the gazetteer; this module decides which area each name
+//! means and which areas are the event's location:
+//! - a bare name shared by a regency and a city ("Bogor") goes to the one the
+//!   article also names with its level word, else to the more populous;
+//! - a kecamatan counts only when named with its level word or when its regency
+//!   is also named, and then resolves up to that regency;
+//! - an ambiguous alias ("Batu") needs its level word or a confirming mention of
+//!   its province;
+//! - the dateline ("JAKARTA -", "REPUBLIKA.CO.ID, BANDUNG--") is where the
+//!   reporter sits: it is kept as a location but is primary only when nothing
+//!   else locates the event;
+//! - primary places are the best-scored regencies/cities (title and lead count
+//!   most), their provinces, and the country where they lie.
+
+use crate::Doc;
+use crate::gazetteer::Entry;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use waspada_kb::{KnowledgeBase, PlaceLevel};
+
+/// A resolved place with its evidence, before output.
+#[derive(Debug, Clone)]
+pub struct PlaceEvidence {
+    /// What it is.
+    pub target: Target,
+    /// Byte ranges of its mentions.
+    pub spans: Vec<Range<usize>>,
+    /// Score: title > lead > body; dateline mentions score nothing.
+    pub score: f64,
+    /// Every mention is inside the dateline.
+    pub dateline_only: bool,
+    /// Where the event happens.
+    pub primary: bool,
+}
+
+/// A place in the knowledge base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Target {
+    /// Index into `KnowledgeBase::places`.
+    Place(usize),
+    /// Index into `KnowledgeBase::countries`.
+    Country(usize),
+}
+
+struct Candidate {
+    span: Range<usize>,
+    options: Vec<(usize, bool, bool)>, // (place, qualified, ambiguous)
+    countries: Vec<(usize, bool, bool)>, // (country, ambiguous, demonym)
+}
+
+/// Resolves place names and marks the primary ones.
+pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
+    let candidates: Vec<Candidate> = doc
+        .matches
+        .iter()
+        .filter_map(|m| {
+            let mut options = Vec::new();
+            let mut countries = Vec::new();
+            for e in &m.entries {
+                match *e {
+                    Entry::Place { place, qualified, ambiguous } => options.push((place as usize, qualified, ambiguous)),
+                    Entry::Country { country, ambiguous, demonym } => {
+                        countries.push((country as usize, ambiguous, demonym))
+                    }
+                    _ => {}
+                }
+            }
+            (!options.is_empty() || !countries.is_empty()).then(|| Candidate { span: m.start..m.end, options, countries })
+        })
+        .collect();
+
+    // Areas the article names unambiguously (with a level word, or with a single
+    // non-ambiguous candidate), and their ancestors: the context that resolves the rest.
+    let mut named: HashSet<usize> = HashSet::new();
+    let named_countries: HashSet<usize> =
+        candidates.iter().flat_map(|c| c.countries.iter()).filter(|c| !c.1).map(|c| c.0).collect();
+    let mut qualified_named: HashSet<usize> = HashSet::new();
+    for c in &candidates {
+        for &(p, qualified, ambiguous) in &c.options {
+            if qualified {
+                qualified_named.insert(p);
+            }
+            if qualified || (c.options.len() == 1 && !ambiguous && kb.places[p].level != PlaceLevel::District) {
+                named.insert(p);
+            }
+        }
+    }
+    let mut context: HashSet<&str> = HashSet::new();
+    for &p in &named {
+        let mut cur = Some(&kb.places[p]);
+        while let Some(place) = cur {
+            context.insert(place.code.as_str());
+            cur = place.parent.as_deref().and_then(|c| kb.place(c));
+        }
+    }
+    let in_context = |p: usize| -> bool {
+        let place = &kb.places[p];
+        place.parent.as_deref().is_some_and(|parent| context.contains(parent))
+    };
+
+    let mut evidence: HashMap<Target, PlaceEvidence> = HashMap::new();
+    let mut order: Vec<Target> = Vec::new();
+    for c in &candidates {
+        let chosen = choose(kb, c, &qualified_named, &named, &named_countries, &in_context);
+        let Some(target) = chosen else { continue };
+        // A district resolves up to its regency for scoring and output.
+        let (target, district_span) = match target {
+            Target::Place(p) if kb.places[p].level == PlaceLevel::District => {
+                match kb.places[p].parent.as_deref().and_then(|code| kb.place_position(code)) {
+                    Some(parent) => (Target::Place(parent), true),
+                    None => continue,
+                }
+            }
+            t => (t, false),
+        };
+        let in_dateline = doc.dateline.as_ref().is_some_and(|d| d.contains(&c.span.start));
+        let weight = if in_dateline {
+            0.0
+        } else if c.span.start < doc.title_end {
+            3.0
+        } else if c.span.start < doc.lead_end {
+            2.0
+        } else {
+            1.0
+        } * if district_span { 0.8 } else { 1.0 }
+            * if c.countries.iter().any(|x| Target::Country(x.0) == target && x.2) { 0.5 } else { 1.0 };
+        let ev = evidence.entry(target).or_insert_with(|| {
+            order.push(target);
+            PlaceEvidence { target, spans: Vec::new(), score: 0.0, dateline_only: true, primary: false }
+        });
+        ev.spans.push(c.span.clone());
+        ev.score += weight;
+        ev.dateline_only &= in_dateline;
+    }
+    let mut out: Vec<PlaceEvidence> = order.into_iter().filter_map(|t| evidence.remove(&t)).collect();
+    mark_primary(&mut out, kb, doc.default_country.as_deref());
+    out
+}
+
+fn choose(
+    kb: &KnowledgeBase,
+    c: &Candidate,
+    qualified_named: &HashSet<usize>,
+    named: &HashSet<usize>,
+    named_countries: &HashSet<usize>,
+    in_context: &dyn Fn(usize) -> bool,
+) -> Option<Target> {
+    // An ambiguous country form ("Jordan") counts only when the article also names the
+    // country unambiguously.
+    let country = c.countries.iter().find(|(i, ambiguous, _)| !ambiguous || named_countries.contains(i)).map(|c| c.0);
+    // A level word decides outright.
+    if let Some(&(p, _, _)) = c.options.iter().find(|o| o.1) {
+        return Some(Target::Place(p));
+    }
+    let viable: Vec<usize> = c
+        .options
+        .iter()
+        .filter(|&&(p, _, ambiguous)| {
+            let place = &kb.places[p];
+            let confirmed = qualified_named.contains(&p) || in_context(p);
+            match place.level {
+                PlaceLevel::District => confirmed,
+                _ if ambiguous => confirmed || named.contains(&p) && c.options.len() == 1 && qualified_named.contains(&p),
+                _ => true,
+            }
+        })
+        .map(|o| o.0)
+        .collect();
+    if viable.is_empty() {
+        return country.map(Target::Country);
+    }
+    // A country name that is also a place name ("Singapura", "Brunei"): the country
+    // wins unless the article names the place with its level word.
+    if let Some(country) = country
+        && !viable.iter().any(|p| qualified_named.contains(p))
+    {
+        return Some(Target::Country(country));
+    }
+    let best = viable.iter().copied().max_by_key(|&p| {
+        let place = &kb.places[p];
+        (
+            qualified_named.contains(&p),
+            in_context(p),
+            level_rank(place.level),
+            place.population.unwrap_or(0),
+        )
+    })?;
+    Some(Target::Place(best))
+}
+
+fn level_rank(level: PlaceLevel) -> u8 {
+    match level {
+        PlaceLevel::Province => 3,
+        PlaceLevel::Regency | PlaceLevel::City => 2,
+        PlaceLevel::District => 1,
+    }
+}
+
+/// Country of a target (ISO alpha-3).
+pub fn country_of<'a>(kb: &'a KnowledgeBase, t: Target) -> &'a str {
+    match t {
+        Target::Place(p) => kb.places[p].country.as_str(),
+        Target::Country(c) => kb.countries[c].iso3.as_str(),
+    }
+}
+
+fn mark_primary(places: &mut [PlaceEvidence], kb: &KnowledgeBase, default_country: Option<&str>) {
+    // Local areas (regency/city level, or foreign cities) first.
+    let is_local = |t: Target| match t {
+        Target::Place(p) => matches!(kb.places[p].level, PlaceLevel::Regency | PlaceLevel::City),
+        Target::Country(_) => false,
+    };
+    let is_province = |t: Target| matches!(t, Target::Place(p) if kb.places[p].level == PlaceLevel::Province);
+
+    // Country scores: a country gets the evidence of every place inside it.
+    let mut country_score: HashMap<&str, f64> = HashMap::new();
+    for p in places.iter() {
+        *country_score.entry(country_of(kb, p.target)).or_default() += p.score;
+    }
+    let top_country = country_score
+        .iter()
+        .filter(|(_, s)| **s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| (Some(*b.0) == default_country).cmp(&(Some(*a.0) == default_country))))
+        .map(|(c, s)| (*c, *s));
+    let event_country = top_country.map(|(c, _)| c);
+    let top_score = top_country.map_or(0.0, |(_, s)| s);
+
+    let top_local = places
+        .iter()
+        .filter(|p| is_local(p.target) && Some(country_of(kb, p.target)) == event_country)
+        .map(|p| p.score)
+        .fold(0.0, f64::max);
+    let mut primary_provinces: HashSet<String> = HashSet::new();
+    for p in places.iter_mut() {
+        if is_local(p.target) && p.score > 0.0 && p.score >= top_local * 0.5 && Some(country_of(kb, p.target)) == event_country {
+            p.primary = true;
+            if let Target::Place(i) = p.target
+                && let Some(parent) = &kb.places[i].parent
+            {
+                primary_provinces.insert(parent.clone());
+            }
+        }
+    }
+    let top_province = places
+        .iter()
+        .filter(|p| is_province(p.target) && Some(country_of(kb, p.target)) == event_country)
+        .map(|p| p.score)
+        .fold(0.0, f64::max);
+    for p in places.iter_mut() {
+        if let Target::Place(i) = p.target
+            && is_province(p.target)
+        {
+            let code = &kb.places[i].code;
+            p.primary = primary_provinces.contains(code)
+                || (primary_provinces.is_empty() && p.score > 0.0 && p.score >= top_province * 0.5 && Some(country_of(kb, p.target)) == event_country);
+        }
+    }
+    // Countries: the event country, and others that the article discusses about as much.
+    for p in places.iter_mut() {
+        if let Target::Country(_) = p.target {
+            let c = country_of(kb, p.target);
+            let s = country_score.get(c).copied().unwrap_or(0.0);
+            p.primary = s > 0.0 && (Some(c) == event_country || s >= top_score * 0.5);
+        }
+    }
+    // Nothing but the dateline: then the dateline is the best guess.
+    if places.iter().all(|p| !p.primary) {
+        for p in places.iter_mut().filter(|p| p.dateline_only) {
+            p.primary = true;
+        }
+    }
+}
