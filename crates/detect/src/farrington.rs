@@ -357,7 +357,17 @@ fn fit_model(ws: &Workspace, k: usize, cfg: &FarringtonConfig, trend: bool) -> R
         })
         .collect();
     if s.iter().any(|v| v.is_nan()) {
-        return Ok(Err(FitFailure::Broken));
+        // R stops here: NA weights cannot be assigned.
+        return Err(DetectError::Unsupported {
+            method: cfg.name(),
+            reason: format!(
+                "at time point {k} an outlier residual of the reference data is undefined, so \
+                 reweighting breaks down (R stops too); this happens when a seasonal period has a \
+                 single reference point, as with noufaily on monthly data. Use fewer seasonal \
+                 periods (--no-periods), fewer left-out points (--past-weeks-not-included) or \
+                 --no-reweight"
+            ),
+        });
     }
     let c = cfg.weights_threshold;
     let denom: f64 = s.iter().map(|&v| if v > c { v.powi(-2) } else { 1.0 }).sum();

@@ -9,12 +9,12 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {cause}")]
     Io {
         /// The file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (in the message, so not also a `source()`).
+        cause: std::io::Error,
     },
     /// A line is not valid UTF-8.
     #[error("{path}:{line}: not valid UTF-8 text; save the file as UTF-8")]
@@ -25,14 +25,14 @@ pub enum EvalError {
         line: usize,
     },
     /// A line is not JSON.
-    #[error("{path}:{line}: not JSON: {source}")]
+    #[error("{path}:{line}: not JSON: {cause}")]
     NotJson {
         /// The file.
         path: PathBuf,
         /// 1-based line number.
         line: usize,
-        /// The parser's message.
-        source: serde_json::Error,
+        /// The parser's message (in the message, so not also a `source()`).
+        cause: serde_json::Error,
     },
     /// A line is JSON but not an object.
     #[error("{path}:{line}: expected one JSON object per line, found {found}")]
@@ -203,10 +203,10 @@ fn for_each_object(
         if text.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(text).map_err(|source| EvalError::NotJson {
+        let value: Value = serde_json::from_str(text).map_err(|cause| EvalError::NotJson {
             path: path.to_owned(),
             line,
-            source,
+            cause,
         })?;
         match value {
             Value::Object(obj) => f(line, obj)?,
@@ -223,9 +223,9 @@ fn for_each_object(
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, EvalError> {
-    std::fs::read(path).map_err(|source| EvalError::Io {
+    std::fs::read(path).map_err(|cause| EvalError::Io {
         path: path.to_owned(),
-        source,
+        cause,
     })
 }
 

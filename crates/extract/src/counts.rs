@@ -53,8 +53,14 @@ pub fn find_counts(
     numbers: &[NumberMention],
     cues: &[CueMatch],
     hosts: &[HostSpan],
+    diseases: &[usize],
 ) -> Vec<RawCount> {
+    let disease_at = |r: Range<usize>| {
+        let i = diseases.partition_point(|&d| d < r.start);
+        diseases.get(i).is_some_and(|&d| d < r.end)
+    };
     let mut out = Vec::new();
+    singular_counts(text, &mut out);
     for (i, n) in numbers.iter().enumerate() {
         if n.value.is_none() && n.at_least.is_none() {
             continue;
@@ -78,16 +84,23 @@ pub fn find_counts(
             _ => "human".to_string(),
         };
         let animal = species != "human";
-        let kind_cue = nearest_kind_cue(&in_clause, n.start, n.end).or(match unit {
-            Unit::Kind(cue) => Some(cue),
-            _ => None,
-        });
+        let kind_cue = match unit {
+            Unit::Kind(cue) | Unit::Affected { kind: Some(cue), .. } => Some(cue),
+            Unit::Sample => in_clause.iter().find(|c| c.cue == Cue::Suspected).map(|c| c.cue),
+            _ => nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end)),
+        };
         let kind = match (kind_cue, &unit) {
             (Some(cue), _) => kind_of(cue, animal),
-            (None, Unit::Case) => kind_of(Cue::Ill, animal),
+            (None, Unit::Sample) => continue,
+            (None, Unit::Case | Unit::Affected { .. }) => kind_of(Cue::Ill, animal),
             // No kind word in the clause: a count of people or animals in a sentence
-            // about illness ("111 siswa ... keracunan") is a case count.
-            (None, _) if in_sentence().any(|c| c.cue == Cue::Ill) => kind_of(Cue::Ill, animal),
+            // about illness or a disease ("111 siswa ... keracunan") is a case count.
+            (None, _)
+                if in_sentence().any(|c| matches!(c.cue, Cue::Ill | Cue::Outbreak))
+                    || disease_at(sentence.clone()) =>
+            {
+                kind_of(Cue::Ill, animal)
+            }
             (None, _) => continue,
         };
         let cumulative = in_clause.iter().any(|c| c.cue == Cue::Cumulative);
@@ -95,7 +108,7 @@ pub fn find_counts(
         let cue_span = in_clause
             .iter()
             .filter(|c| is_kind(c.cue))
-            .min_by_key(|c| distance(c, n.start, n.end))
+            .min_by_key(|c| distance(c, n.start, unit_end))
             .map(|c| c.start..c.end);
         let span = match cue_span {
             Some(c) => c.start.min(n.start)..c.end.max(unit_end),
@@ -118,6 +131,41 @@ pub fn find_counts(
     dedupe(out)
 }
 
+/// "a case", "an imported case", "one new death", "the first case", "satu kasus":
+/// a single case written without a digit.
+fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:an?|one|first|satu|sebuah)\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspected|baru|positif)\s+){0,3}(case|death|kasus|kematian)\b",
+        )
+        .expect("singular count pattern is valid")
+    });
+    for caps in re.captures_iter(text) {
+        let m = caps.get(0).expect("group 0");
+        let unit = caps.get(1).map_or("", |u| u.as_str()).to_ascii_lowercase();
+        let whole = m.as_str().to_ascii_lowercase();
+        let kind = if unit == "death" || unit == "kematian" || whole.contains("fatal") {
+            "deaths"
+        } else if whole.contains("suspected") || whole.contains("probable") {
+            "suspected"
+        } else if whole.contains("confirmed") || whole.contains("positif") {
+            "confirmed"
+        } else {
+            "cases"
+        };
+        out.push(RawCount {
+            kind,
+            value: Some(1),
+            approximate: false,
+            species: "human".into(),
+            cumulative: false,
+            span: m.start()..m.end(),
+            at: m.start(),
+        });
+    }
+}
+
 /// The cues that start inside `range` (cues are sorted by start).
 fn within(cues: &[CueMatch], range: Range<usize>) -> &[CueMatch] {
     let from = cues.partition_point(|c| c.start < range.start);
@@ -129,6 +177,11 @@ fn within(cues: &[CueMatch], range: Range<usize>) -> &[CueMatch] {
 #[derive(Debug, Clone, PartialEq)]
 enum Unit {
     Person(usize),
+    /// People counted as affected (`korban`, `pasien`, `kasus`), with a kind from a
+    /// modifier ("confirmed cases").
+    Affected { end: usize, kind: Option<Cue> },
+    /// Specimens: suspected cases when under examination.
+    Sample,
     Case,
     Animal { species: String },
     /// No unit noun, but directly a kind word: "55 dirawat", "12 deaths".
@@ -138,11 +191,50 @@ enum Unit {
 impl Unit {
     fn end(&self) -> usize {
         match self {
-            Unit::Person(end) => *end,
+            Unit::Person(end) | Unit::Affected { end, .. } => *end,
             _ => 0,
         }
     }
 }
+
+/// Words that may stand between a number and its unit: "2 additional
+/// laboratory-confirmed cases", "14 kasus baru", "3 new deaths".
+const MODIFIERS: &[&str] = &[
+    "additional", "new", "more", "further", "other", "imported", "secondary", "autochthonous", "human",
+    "fatal", "related", "locally", "acquired", "laboratory-confirmed", "lab-confirmed", "confirmed",
+    "suspected", "probable", "reported", "baru", "tambahan", "lagi", "lainnya", "warga",
+];
+
+/// Skips spaces and up to three modifier words after `at`; returns the position of
+/// the next word and any kind the modifiers carry.
+fn skip_modifiers(text: &str, mut at: usize, cues: &[CueMatch]) -> (usize, Option<Cue>) {
+    let mut kind = None;
+    for _ in 0..3 {
+        let rest = &text[at..];
+        let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        if word_len == 0 || !MODIFIERS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
+            break;
+        }
+        if let Some(c) = within(cues, at..at + 1).first().filter(|c| is_kind(c.cue)) {
+            kind = Some(c.cue);
+        }
+        let after = &rest[word_len..];
+        let gap = after.len() - after.trim_start_matches([' ', '\u{a0}']).len();
+        if gap == 0 {
+            break;
+        }
+        at += word_len + gap;
+    }
+    (at, kind)
+}
+
+/// Unit words that say the people counted are affected ("11 korban", "5 pasien").
+const AFFECTED_UNITS: &[&str] =
+    &["korban", "penderita", "pasien", "pesakit", "victims", "patients", "kasus", "cases", "case", "kes"];
+
+/// Unit words for specimens: counted as suspected cases only when under examination.
+const SAMPLE_UNITS: &[&str] = &["sampel", "spesimen", "samples", "specimens"];
 
 fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpan]) -> Option<Unit> {
     let rest = &text[number_end..];
@@ -151,6 +243,17 @@ fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpa
         return None;
     }
     let at = number_end + gap;
+    // "326 dari 2.565 penumpang", "65 of 1,233 crew": the unit follows the total.
+    let lower_next: String = text[at..].chars().take(6).collect::<String>().to_ascii_lowercase();
+    if lower_next.starts_with("dari ") || lower_next.starts_with("of ") {
+        let skip = if lower_next.starts_with("dari ") { 5 } else { 3 };
+        let after = at + skip;
+        let digits = text[after..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(0);
+        if digits > 0 {
+            return unit_after(text, after + digits, cues, hosts);
+        }
+    }
+    let (at, modifier_kind) = skip_modifiers(text, at, cues);
     // "55 di antaranya dirawat", "12 of them died": a subset of people already counted.
     let mut cut = (at + 14).min(text.len());
     while !text.is_char_boundary(cut) {
@@ -167,7 +270,12 @@ fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpa
         return Some(Unit::Animal { species: h.host.clone() });
     }
     let cue = within(cues, at..at + 1).first()?;
+    let word = text[cue.start..cue.end].to_ascii_lowercase();
     Some(match cue.cue {
+        _ if SAMPLE_UNITS.contains(&word.as_str()) => Unit::Sample,
+        Cue::PersonUnit | Cue::CaseUnit if AFFECTED_UNITS.contains(&word.as_str()) => {
+            Unit::Affected { end: cue.end, kind: modifier_kind }
+        }
         Cue::PersonUnit => Unit::Person(cue.end),
         Cue::CaseUnit => Unit::Case,
         Cue::AnimalUnit => {
@@ -255,7 +363,7 @@ mod tests {
             })
             .collect();
         let sentences = vec![0..text.len()];
-        find_counts(text, &sentences, &find_numbers(text, NumberStyle::Indonesian), &find_cues(text), &hosts)
+        find_counts(text, &sentences, &find_numbers(text, NumberStyle::Indonesian), &find_cues(text), &hosts, &[])
             .into_iter()
             .map(|c| (c.kind, c.value, c.species))
             .collect()
@@ -304,6 +412,22 @@ mod tests {
         assert!(counts("anggaran Rp 500 juta untuk warga", &[]).is_empty());
         assert!(counts("100 siswa mengikuti upacara", &[]).is_empty());
         assert!(counts("di SMPN 8 siswa keracunan", &[]).is_empty());
+    }
+
+    #[test]
+    fn modifiers_totals_and_singulars() {
+        assert_eq!(
+            counts("notified WHO of 2 additional laboratory-confirmed cases", &[]),
+            vec![("confirmed", Some(2), "human".into())]
+        );
+        assert_eq!(counts("terdapat 11 korban dari sekolah itu", &[]), vec![("cases", Some(11), "human".into())]);
+        assert_eq!(
+            counts("326 dari 2.565 penumpang jatuh sakit", &[]),
+            vec![("cases", Some(326), "human".into()), ("cases", Some(2565), "human".into())]
+        );
+        assert_eq!(counts("reported an imported case of Lassa fever", &[]), vec![("cases", Some(1), "human".into())]);
+        assert_eq!(counts("28 sampel masih dalam pemeriksaan", &[]), vec![("suspected", Some(28), "human".into())]);
+        assert!(counts("28 sampel dikirim ke laboratorium", &[]).is_empty());
     }
 
     #[test]

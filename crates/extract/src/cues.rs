@@ -73,7 +73,8 @@ const CUES: &[(&str, Cue)] = &[
     // Suspected
     ("suspek", Cue::Suspected), ("suspect", Cue::Suspected), ("suspected", Cue::Suspected),
     ("probable", Cue::Suspected), ("terduga", Cue::Suspected), ("dalam pemantauan", Cue::Suspected),
-    ("ODP", Cue::Suspected), ("PDP", Cue::Suspected),
+    ("ODP", Cue::Suspected), ("PDP", Cue::Suspected), ("dalam pemeriksaan", Cue::Suspected),
+    ("menunggu hasil", Cue::Suspected), ("under investigation", Cue::Suspected),
     // Illness
     ("terjangkit", Cue::Ill), ("terinfeksi", Cue::Ill), ("terpapar", Cue::Ill), ("keracunan", Cue::Ill),
     ("mengalami gejala", Cue::Ill), ("bergejala", Cue::Ill), ("jatuh sakit", Cue::Ill), ("sakit", Cue::Ill),
@@ -96,7 +97,9 @@ const CUES: &[(&str, Cue)] = &[
     ("karyawan", Cue::PersonUnit), ("guru", Cue::PersonUnit), ("penumpang", Cue::PersonUnit),
     ("jemaah", Cue::PersonUnit), ("peserta", Cue::PersonUnit), ("mahasiswa", Cue::PersonUnit),
     ("penduduk", Cue::PersonUnit), ("pengunjung", Cue::PersonUnit), ("tamu", Cue::PersonUnit),
-    ("buruh", Cue::PersonUnit), ("napi", Cue::PersonUnit), ("narapidana", Cue::PersonUnit),
+    ("buruh", Cue::PersonUnit), ("pesakit", Cue::PersonUnit), ("sampel", Cue::PersonUnit),
+    ("spesimen", Cue::PersonUnit), ("samples", Cue::PersonUnit), ("specimens", Cue::PersonUnit),
+    ("awak kapal", Cue::PersonUnit), ("crew", Cue::PersonUnit), ("menimpa", Cue::Ill), ("napi", Cue::PersonUnit), ("narapidana", Cue::PersonUnit),
     ("tenaga kesehatan", Cue::PersonUnit), ("nakes", Cue::PersonUnit), ("lansia", Cue::PersonUnit),
     ("pria", Cue::PersonUnit), ("wanita", Cue::PersonUnit), ("perempuan", Cue::PersonUnit),
     ("laki-laki", Cue::PersonUnit), ("ibu", Cue::PersonUnit), ("kanak-kanak", Cue::PersonUnit),
@@ -118,7 +121,8 @@ const CUES: &[(&str, Cue)] = &[
     ("keracunan massal", Cue::Outbreak), ("transmission", Cue::Outbreak), ("penyelidikan epidemiologi", Cue::Outbreak),
     ("kejadian luar biasa", Cue::Outbreak), ("KLB", Cue::Outbreak), ("tanggap darurat", Cue::Outbreak),
     ("case fatality", Cue::Outbreak), ("CFR", Cue::Outbreak),
-    ("contact tracing", Cue::Outbreak), ("pelacakan kontak", Cue::Outbreak), ("sampel", Cue::Outbreak),
+    ("contact tracing", Cue::Outbreak), ("IHR", Cue::Outbreak), ("notified WHO", Cue::Outbreak),
+    ("case fatality rate", Cue::Outbreak), ("epidemiological", Cue::Outbreak), ("notified", Cue::Outbreak), ("pelacakan kontak", Cue::Outbreak), ("sampel", Cue::Outbreak),
     ("hasil laboratorium", Cue::Outbreak), ("uji laboratorium", Cue::Outbreak), ("wabak", Cue::Outbreak),
     // Situation reports
     ("situasi terkini", Cue::Situation), ("perkembangan kasus", Cue::Situation), ("update kasus", Cue::Situation),

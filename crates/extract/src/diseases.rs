@@ -29,6 +29,8 @@ pub struct DiseaseEvidence {
     pub in_title: bool,
     /// The article is about it.
     pub primary: bool,
+    /// The matched texts, lower-cased (to fold generic names into specific ones).
+    pub mention_texts: Vec<String>,
 }
 
 /// Collects disease evidence from the gazetteer matches.
@@ -76,22 +78,80 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
         let disease = &kb.diseases[d];
         if !acc.full && !acc.abbreviation_spans.is_empty() {
             let animal_host_named = disease.hosts.iter().any(|h| h != "human" && doc.host_ids.contains(h));
-            let case_talk = acc.abbreviation_spans.iter().any(|s| doc.sentence_has_cue(s.start, is_case_talk));
+            // Case vocabulary right next to the abbreviation: "kasus DBD", "suspek AFP",
+            // "DBD meningkat" is not enough, "penderita DBD" is.
+            let case_talk = acc.abbreviation_spans.iter().any(|s| doc.cue_near(s.clone(), 24, is_case_talk));
             if !animal_host_named && !case_talk {
                 continue;
             }
         }
+        let mention_texts = acc.spans.iter().map(|r| doc.text[r.clone()].to_lowercase()).collect();
         out.push(DiseaseEvidence {
             disease: d,
             spans: acc.spans,
             score: acc.score,
             strong: acc.strong,
             in_title: acc.in_title,
+            mention_texts,
             primary: false,
         });
     }
+    let mut out = fold_generic(out, kb);
     mark_primary(&mut out);
     out
+}
+
+/// Folds a generic disease into a specific one the article also names, when a name
+/// of the generic is part of the specific name as written: "influenza" into "avian
+/// influenza A(H5N1)", "meningitis" into "meningococcal meningitis", "demam
+/// berdarah" into "demam berdarah Ebola". The article is about the specific one.
+fn fold_generic(mut list: Vec<DiseaseEvidence>, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
+    let n = list.len();
+    let mut target: Vec<Option<usize>> = vec![None; n];
+    for g in 0..n {
+        let generic_names: Vec<String> =
+            kb.diseases[list[g].disease].synonyms.iter().map(|s| s.text.to_lowercase()).collect();
+        for (s, specific) in list.iter().enumerate() {
+            if s == g {
+                continue;
+            }
+            let contains = specific.mention_texts.iter().any(|t| {
+                generic_names.iter().any(|name| name.len() < t.len() && contains_words(t, name))
+            });
+            if contains {
+                target[g] = Some(s);
+                break;
+            }
+        }
+    }
+    for g in 0..n {
+        // Follow chains, guarding against cycles.
+        let mut s = g;
+        for _ in 0..n {
+            match target[s] {
+                Some(next) if next != g => s = next,
+                _ => break,
+            }
+        }
+        if s != g && target[g].is_some() {
+            let moved = std::mem::take(&mut list[g].spans);
+            let score = list[g].score;
+            list[s].spans.extend(moved);
+            list[s].spans.sort_by_key(|r| r.start);
+            list[s].score += score;
+            list[s].in_title |= list[g].in_title;
+        }
+    }
+    list.into_iter().filter(|d| !d.spans.is_empty()).collect()
+}
+
+/// `name` occurs in `text` as whole words.
+fn contains_words(text: &str, name: &str) -> bool {
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn is_case_talk(c: Cue) -> bool {
@@ -107,8 +167,12 @@ fn mark_primary(diseases: &mut [DiseaseEvidence]) {
     }) else {
         return;
     };
+    let strong_count = diseases.iter().filter(|d| d.strong).count();
     for d in diseases.iter_mut() {
-        d.primary = d.strong && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
+        // An article about a disease names it in the headline or more than once, unless
+        // it names no other disease at all.
+        let named_enough = d.in_title || d.spans.len() >= 2 || strong_count == 1;
+        d.primary = d.strong && named_enough && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
     }
 }
 

@@ -121,6 +121,18 @@ impl Doc<'_> {
         self.sentences.get(i).filter(|s| s.start <= at).map(|_| i)
     }
 
+    /// Whether a cue satisfying `pred` lies within `reach` bytes of `span`, in the same sentence.
+    pub fn cue_near(&self, span: Range<usize>, reach: usize, pred: impl Fn(Cue) -> bool) -> bool {
+        let (lo, hi) = match self.sentence_index(span.start) {
+            Some(i) => (self.sentences[i].start, self.sentences[i].end),
+            None => (0, self.text.len()),
+        };
+        let from = span.start.saturating_sub(reach).max(lo);
+        let to = (span.end + reach).min(hi);
+        let first = self.cues.partition_point(|c| c.end < from);
+        self.cues[first..].iter().take_while(|c| c.start <= to).any(|c| c.end >= from && pred(c.cue))
+    }
+
     /// Whether the sentence holding `at` contains a cue satisfying `pred`.
     pub fn sentence_has_cue(&self, at: usize, pred: impl Fn(Cue) -> bool) -> bool {
         let Some(i) = self.sentence_index(at) else { return false };
@@ -218,11 +230,18 @@ impl Analyzer {
             _ => NumberStyle::English,
         };
         let numbers = numbers::find_numbers(text, style);
-        let raw_counts = counts::find_counts(text, &doc.sentences, &numbers, &doc.cues, &host_spans);
+        let disease_starts: Vec<usize> = doc
+            .matches
+            .iter()
+            .filter(|m| m.entries.iter().any(|e| matches!(e, Entry::Disease { .. })))
+            .map(|m| m.start)
+            .collect();
+        let raw_counts =
+            counts::find_counts(text, &doc.sentences, &numbers, &doc.cues, &host_spans, &disease_starts);
         let human_counted = raw_counts.iter().any(|c| c.species == "human");
         let animal_counted = raw_counts.iter().any(|c| c.species != "human");
         let animal_hosts = doc.host_ids.iter().any(|h| h != "human");
-        let animals_only = (animal_counted && !human_counted) || (!human_counted && animal_hosts && !doc.host_ids.contains("human"));
+        let animals_only = !human_counted && !names_human_infection(text) && (animal_counted || animal_hosts);
 
         let mut disease_ev = diseases::collect(&doc, kb);
         diseases::resolve_host_variants(&mut disease_ev, kb, animals_only);
@@ -293,6 +312,8 @@ impl Analyzer {
             primary_place: place_ev.iter().any(|p| p.primary && !p.dateline_only),
             disease_density: sentences_with_disease as f64 / doc.sentences.len().max(1) as f64,
             length: text.len(),
+            advice_title: title.is_some_and(is_advice_title),
+            denial_in_title: doc.cues.iter().any(|c| c.cue == Cue::Denial && c.start < title_end),
         };
         let relevance = relevance::score(&evidence);
 
@@ -418,6 +439,28 @@ impl Analyzer {
     }
 }
 
+/// Headlines that advise, warn, explain or quote an expert rather than report:
+/// "Waspada Covid-19, Jemaah Diimbau ...", "Pakar: ...", "Cara Mencegah DBD",
+/// "Apa Itu Mpox?", "5 Gejala ...".
+fn is_advice_title(title: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:waspada|waspadai|diimbau|imbau|imbauan|tips|cara|cegah|mencegah|pencegahan|kenali|apa\s+itu|mengapa|kenapa|benarkah|pakar|ahli|dokter|gejala|penyebab|mitos|fakta|how\s+to|what\s+is|why|tips|advice|expert)\b|\?\s*$")
+            .expect("advice title pattern is valid")
+    })
+    .is_match(title)
+}
+
+/// The article says people were infected: "human case", "pada manusia", "menular ke manusia".
+fn names_human_infection(text: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)\bhuman\s+(?:case|cases|infection|infections)\b|\b(?:pada|ke|kepada|menulari|menjangkiti)\s+manusia\b|\bkasus\s+manusia\b|\bpasien\b|\bpatients?\b")
+            .expect("human infection pattern is valid")
+    })
+    .is_match(text)
+}
+
 /// Merges evidence that resolved to the same disease (after host variants).
 fn merge_diseases(list: Vec<diseases::DiseaseEvidence>) -> Vec<diseases::DiseaseEvidence> {
     let mut out: Vec<diseases::DiseaseEvidence> = Vec::new();
@@ -462,7 +505,7 @@ fn find_dateline(text: &str, body_start: usize) -> Option<Range<usize>> {
         .expect("dateline pattern is valid")
     });
     let body = text.get(body_start..)?;
-    let m = re.find(&body[..body.len().min(120)])?;
+    let m = re.find(truncate(body, 120))?;
     Some(body_start + m.start()..body_start + m.end())
 }
 

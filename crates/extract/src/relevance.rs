@@ -50,6 +50,11 @@ pub struct Evidence {
     pub disease_density: f64,
     /// Body length in characters.
     pub length: usize,
+    /// The title gives advice, an expert view or a question ("Waspada ...",
+    /// "Pakar: ...", "Cara mencegah ...", "Apa itu ...?").
+    pub advice_title: bool,
+    /// The title or lead denies cases ("Belum Ada Kasus ...").
+    pub denial_in_title: bool,
 }
 
 struct Scored {
@@ -75,14 +80,18 @@ pub fn score(e: &Evidence) -> Relevance {
     if e.klb_declared {
         add(3.0, "KLB declared".into());
     }
+    // Figures matter when they are figures of a disease: deaths in a clash or a road
+    // accident are not an outbreak.
+    let figure_weight = if e.primary_disease { 1.0 } else { 0.35 };
     if e.human_deaths > 0 {
-        add(1.2, "deaths reported".into());
+        add(1.2 * figure_weight, "deaths reported".into());
     }
     if e.human_cases > 0 {
-        add(1.0 + 0.3 * (e.human_cases.min(4) as f64 - 1.0), format!("{} case figure(s) reported", e.human_cases));
+        let w = 1.0 + 0.3 * (e.human_cases.min(4) as f64 - 1.0);
+        add(w * figure_weight, format!("{} case figure(s) reported", e.human_cases));
     }
     if e.animal_counts > 0 {
-        add(1.3, "affected or dead animals counted".into());
+        add(1.3 * figure_weight, "affected or dead animals counted".into());
     }
     if e.count_in_title {
         add(0.8, "a count in the title".into());
@@ -107,6 +116,12 @@ pub fn score(e: &Evidence) -> Relevance {
     } else if e.primary_disease && e.disease_density < 0.08 {
         add(-1.0, "but: the disease is rarely mentioned".into());
     }
+    if e.advice_title {
+        add(-1.6, "but: the headline gives advice or an expert view".into());
+    }
+    if e.denial_in_title {
+        add(-2.5, "but: the headline says there are no cases".into());
+    }
     if e.denials > 0 {
         add(-1.2 * e.denials.min(2) as f64, "but: says there are no cases".into());
     }
@@ -121,7 +136,7 @@ pub fn score(e: &Evidence) -> Relevance {
     }
     let no_figures = e.human_cases == 0 && e.human_deaths == 0 && e.animal_counts == 0 && !e.klb_declared;
     if no_figures {
-        add(-1.5, "but: no cases, deaths or affected animals counted".into());
+        add(-1.2, "but: no cases, deaths or affected animals counted".into());
     }
 
     let bias = -3.2;

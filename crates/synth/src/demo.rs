@@ -36,7 +36,7 @@ pub fn demo_corpus(seed: u64) -> Vec<SynthArticle> {
     }
 
     // Each scenario has its own stream, so changing one leaves the others as they were.
-    let mut rng = Rng::new(seed ^ 0xD0_5E_A5E5);
+    let mut rng = Rng::new(seed ^ 0xD05E_A5E5);
     for day in 15..DEMO_DAYS {
         let k = (day - 15) as u64;
         for _ in 0..(1 + k / 15 + u64::from(rng.chance(40))) {
@@ -46,11 +46,16 @@ pub fn demo_corpus(seed: u64) -> Vec<SynthArticle> {
                 s.hospitalized = 0;
                 s.klb = k >= 55;
             });
-            out.push(id_news::outbreak(&mut rng, String::new(), text::add_days(start, day), &spec));
+            out.push(id_news::outbreak(
+                &mut rng,
+                String::new(),
+                text::add_days(start, day),
+                &spec,
+            ));
         }
     }
 
-    let mut rng = Rng::new(seed ^ 0x0AB1_E5);
+    let mut rng = Rng::new(seed ^ 0x000A_B1E5);
     for day in (25..DEMO_DAYS).filter(|d| d % 3 == 0 || *d > 70) {
         let k = (day - 25) as u64;
         let spec = scenario_spec(&mut rng, "rabies", "53.07", "rabies_sikka", |s| {
@@ -58,19 +63,35 @@ pub fn demo_corpus(seed: u64) -> Vec<SynthArticle> {
             s.deaths = 1 + k / 10;
             s.klb = k >= 40;
         });
-        out.push(id_news::outbreak(&mut rng, String::new(), text::add_days(start, day), &spec));
+        out.push(id_news::outbreak(
+            &mut rng,
+            String::new(),
+            text::add_days(start, day),
+            &spec,
+        ));
     }
 
     let mut rng = Rng::new(seed ^ 0x3B6);
     for day in 45..52 {
         let k = (day - 45) as u64;
         for _ in 0..(3 - k.min(2)) {
-            let spec = scenario_spec(&mut rng, "food_poisoning", "32.03", "mbg_poisoning_cianjur", |s| {
-                s.cases = 90 + 40 * k.min(3);
-                s.hospitalized = 60 + 30 * k.min(3);
-                s.klb = k >= 1;
-            });
-            out.push(id_news::outbreak(&mut rng, String::new(), text::add_days(start, day), &spec));
+            let spec = scenario_spec(
+                &mut rng,
+                "food_poisoning",
+                "32.03",
+                "mbg_poisoning_cianjur",
+                |s| {
+                    s.cases = 90 + 40 * k.min(3);
+                    s.hospitalized = 60 + 30 * k.min(3);
+                    s.klb = k >= 1;
+                },
+            );
+            out.push(id_news::outbreak(
+                &mut rng,
+                String::new(),
+                text::add_days(start, day),
+                &spec,
+            ));
         }
     }
 
@@ -85,7 +106,12 @@ pub fn demo_corpus(seed: u64) -> Vec<SynthArticle> {
             s.animals = 30 + 25 * k;
             s.klb = false;
         });
-        out.push(id_news::outbreak(&mut rng, String::new(), text::add_days(start, day), &spec));
+        out.push(id_news::outbreak(
+            &mut rng,
+            String::new(),
+            text::add_days(start, day),
+            &spec,
+        ));
     }
 
     out.sort_by(|a, b| a.published.cmp(&b.published));

@@ -20,6 +20,11 @@ const EN_GENERIC: &[&str] = &[
     "Opposition lawmakers called on the government to allocate more money for disease control and public awareness, saying the response had been slow compared with previous outbreaks.",
     "Schools in the affected districts have been told to inspect their compounds weekly and to report any student with prolonged fever to the nearest clinic.",
     "Private hospitals reported a rise in outpatient visits, with some patients waiting several hours to be seen, according to staff.",
+    "In {city}, community volunteers have joined health workers in weekend clean-up drives, removing rubbish and water containers from vacant lots, drains and school grounds.",
+    "Health experts say the real number of infections is likely higher than reported, because many people with mild symptoms do not seek treatment or are treated at private clinics that report late.",
+    "The {ministry} has also reminded doctors to notify suspected cases within 24 hours so that control teams can respond quickly in the affected neighbourhoods.",
+    "Provincial authorities said they would review the situation at the end of the month and decide whether further measures, such as additional funding for district hospitals, were needed.",
+    "Blood banks in {city} appealed for donors after demand for platelets rose sharply in recent weeks, a hospital spokesperson said.",
 ];
 
 struct EnDisease {
@@ -68,6 +73,14 @@ const EN_NOISE: &[&str] = &[
     "Airlines added extra flights for the holiday season, and the national carrier said it would lease two more aircraft to meet demand on regional routes.",
     "Environmental groups urged the authorities to limit visitor numbers at popular beaches and marine parks, where coral damage and waste have become a concern.",
     "Analysts expect the sector to keep growing next year if visa rules for regional travellers are eased as planned.",
+    "Visitors from China, South Korea and Australia also increased, helped by more direct flights and promotional campaigns at travel fairs abroad.",
+    "Restaurant owners along the waterfront said weekend sales had doubled compared with last year, though many were still struggling to find cooks and waiters.",
+    "The government has set a target of attracting more long-stay visitors, including remote workers and retirees, through a new visa category introduced earlier this year.",
+    "Ride-hailing drivers and tour guides said the busier season had improved their income, but rising fuel prices were eating into their earnings.",
+    "Local authorities in {division} are also promoting village homestays and cultural festivals, hoping to draw tourists away from crowded city centres.",
+    "Property developers reported stronger demand for serviced apartments in {city}, with several new projects due to open within the next two years.",
+    "The tourism board said it would publish detailed figures for the third quarter next month, including spending per visitor and average length of stay.",
+    "Trade officials meanwhile said exports of processed food and furniture had picked up, offsetting part of the slowdown in manufacturing.",
 ];
 
 const MS_LEAD: &[&str] = &[
@@ -86,6 +99,12 @@ const MS_BODY: &[&str] = &[
     "Hospital kerajaan di {state} kini bersiap sedia dengan katil tambahan bagi menampung pesakit denggi yang memerlukan rawatan wad.",
     "Beliau turut menasihatkan majikan di tapak pembinaan supaya memastikan kawasan kerja bebas daripada bekas yang boleh menakung air hujan.",
     "Jabatan itu akan terus memantau situasi dan mengemas kini jumlah kes dari semasa ke semasa.",
+    "Menurut statistik jabatan itu, kawasan yang mencatatkan kes tertinggi ialah kawasan perumahan bertingkat dan penempatan pekerja di sekitar bandar.",
+    "Orang ramai juga diingatkan supaya memastikan tiada bekas, tayar terpakai atau pasu bunga yang boleh menakung air di sekitar rumah masing-masing.",
+    "Sekolah-sekolah di kawasan terjejas turut diarahkan menjalankan aktiviti pembersihan setiap minggu dengan kerjasama persatuan ibu bapa dan guru.",
+    "Beliau berkata, kebanyakan pesakit yang meninggal dunia lewat mendapatkan rawatan dan sudah berada dalam keadaan kritikal ketika tiba di hospital.",
+    "Pihak berkuasa tempatan pula akan meningkatkan kekerapan kutipan sampah dan pembersihan longkang di kawasan yang dikenal pasti sebagai kawasan panas denggi.",
+    "Pakar kesihatan awam berpendapat cuaca panas dan hujan berselang-seli sejak kebelakangan ini menyumbang kepada pembiakan nyamuk yang lebih cepat.",
 ];
 
 const MS_NOISE: &[&str] = &[
@@ -99,6 +118,16 @@ const MS_NOISE: &[&str] = &[
     "Program pembangunan usahawan muda akan dilancarkan bulan depan dengan penyertaan lebih 200 peserta dari seluruh negeri.",
     "Kerajaan negeri juga menyasarkan peningkatan kedatangan pelancong melalui promosi festival kebudayaan dan makanan tempatan.",
     "Orang ramai boleh mendapatkan maklumat lanjut melalui laman web rasmi kerajaan negeri atau pejabat daerah masing-masing.",
+    "Menteri Besar berkata, kerajaan negeri komited untuk memastikan pembangunan yang seimbang antara kawasan bandar dan luar bandar.",
+    "Antara projek yang akan dilaksanakan termasuk pembinaan jambatan baharu, pembaikan jalan kampung dan pemasangan lampu jalan di kawasan yang kerap berlaku kemalangan.",
+    "Sementara itu, harga barang keperluan harian di pasar-pasar utama negeri dilaporkan stabil walaupun permintaan meningkat menjelang cuti sekolah.",
+    "Persatuan peniaga tempatan berharap kerajaan turut menyediakan skim pinjaman mudah bagi membantu peniaga kecil mengembangkan perniagaan.",
+    "Dalam pada itu, pihak polis akan mempergiatkan operasi lalu lintas sepanjang musim cuti bagi memastikan keselamatan pengguna jalan raya.",
+    "Penduduk di beberapa kampung turut memohon agar perkhidmatan bas awam ditambah kerana ramai pelajar dan warga emas bergantung kepada pengangkutan itu.",
+    "Kerajaan negeri juga sedang meneliti cadangan untuk membina pusat komuniti baharu yang boleh digunakan untuk aktiviti belia dan sukan.",
+    "Majlis itu turut dihadiri ketua-ketua kampung, wakil agensi kerajaan dan pemimpin masyarakat setempat.",
+    "Seorang pesara, {resident}, berkata beliau berharap projek jalan itu dapat disiapkan sebelum musim tengkujuh bermula hujung tahun ini.",
+    "Kerajaan negeri turut menggalakkan belia menyertai program latihan kemahiran teknikal yang ditawarkan secara percuma di institut latihan daerah.",
 ];
 
 fn person(rng: &mut Rng) -> String {
@@ -133,7 +162,13 @@ fn article(
     }
 }
 
-fn truth(is_outbreak: bool, topic: &str, disease: Option<&str>, country: &str, counts: Vec<TruthCount>) -> Truth {
+fn truth(
+    is_outbreak: bool,
+    topic: &str,
+    disease: Option<&str>,
+    country: &str,
+    counts: Vec<TruthCount>,
+) -> Truth {
     Truth {
         is_outbreak,
         topic: topic.into(),
@@ -148,12 +183,18 @@ fn truth(is_outbreak: bool, topic: &str, disease: Option<&str>, country: &str, c
 }
 
 fn human(kind: &str, value: u64) -> TruthCount {
-    TruthCount { kind: kind.into(), value, species: "human".into() }
+    TruthCount {
+        kind: kind.into(),
+        value,
+        species: "human".into(),
+    }
 }
 
 fn capitalise(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 /// An English wire report about an outbreak elsewhere in ASEAN.
@@ -171,7 +212,11 @@ pub(crate) fn english_outbreak(rng: &mut Rng, id: String, date: Date) -> SynthAr
     let deaths = rng.range(1, if d.id == "dengue" { 60 } else { 9 });
     let outlet = *rng.pick(OUTLETS_EN);
     let event = text::add_days(date, -(rng.below(2) as i64));
-    let d_text = if deaths < 20 && rng.chance(50) { text::words_en(deaths) } else { digits(deaths, ',') };
+    let d_text = if deaths < 20 && rng.chance(50) {
+        text::words_en(deaths)
+    } else {
+        digits(deaths, ',')
+    };
     let slots = vec![
         ("CITY", place.city.to_uppercase()),
         ("city", place.city.to_owned()),
@@ -189,21 +234,34 @@ pub(crate) fn english_outbreak(rng: &mut Rng, id: String, date: Date) -> SynthAr
         ("official", person(rng)),
         ("resident", person(rng)),
     ];
-    let required = vec![fill(*rng.pick(EN_LEAD), &slots)];
-    let mut optional: Vec<String> = rng.shuffled(d.facts).iter().map(|p| fill(p, &slots)).collect();
+    let required = vec![fill(rng.pick::<&str>(EN_LEAD), &slots)];
+    let mut optional: Vec<String> = rng
+        .shuffled(d.facts)
+        .iter()
+        .map(|p| fill(p, &slots))
+        .collect();
     optional.extend(rng.shuffled(EN_GENERIC).iter().map(|p| fill(p, &slots)));
-    let boiler = vec![format!("READ MORE: {}", fill("Heavy rain expected across {division} this week", &slots))];
+    let boiler = vec![format!(
+        "READ MORE: {}",
+        fill("Heavy rain expected across {division} this week", &slots)
+    )];
     let target = rng.range(3300, 4600) as usize;
     let body = text::assemble(rng, required, optional, boiler, None, target);
     let title = fill(
-        *rng.pick(&[
+        rng.pick::<&str>(&[
             "{Disease} cases in {division} rise to {c}, {d} dead",
             "{country_name} steps up fight against {disease} as cases climb in {division}",
         ]),
         &slots,
     );
     let title = capitalise(&title);
-    let t = truth(true, d.id, Some(d.id), place.country, vec![human("cases", cases), human("deaths", deaths)]);
+    let t = truth(
+        true,
+        d.id,
+        Some(d.id),
+        place.country,
+        vec![human("cases", cases), human("deaths", deaths)],
+    );
     article(id, date, outlet, "en", title, body, t)
 }
 
@@ -218,11 +276,24 @@ pub(crate) fn english_noise(rng: &mut Rng, id: String, date: Date) -> SynthArtic
         ("day", text::day_en(date)),
         ("official", person(rng)),
     ];
-    let lead = format!("{}, {} ({}) - {}", place.city.to_uppercase(), text::date_en(date), outlet.0, fill(EN_NOISE[0], &slots));
-    let optional: Vec<String> = rng.shuffled(&EN_NOISE[1..]).iter().map(|p| fill(p, &slots)).collect();
+    let lead = format!(
+        "{}, {} ({}) - {}",
+        place.city.to_uppercase(),
+        text::date_en(date),
+        outlet.0,
+        fill(EN_NOISE[0], &slots)
+    );
+    let optional: Vec<String> = rng
+        .shuffled(&EN_NOISE[1..])
+        .iter()
+        .map(|p| fill(p, &slots))
+        .collect();
     let target = rng.range(3000, 4200) as usize;
     let body = text::assemble(rng, vec![lead], optional, Vec::new(), None, target);
-    let title = capitalise(&fill("Tourism lifts {country_name} economy as visitors return to {city}", &slots));
+    let title = capitalise(&fill(
+        "Tourism lifts {country_name} economy as visitors return to {city}",
+        &slots,
+    ));
     let t = truth(false, "economy", None, place.country, Vec::new());
     article(id, date, outlet, "en", title, body, t)
 }
@@ -242,13 +313,26 @@ pub(crate) fn malay_outbreak(rng: &mut Rng, id: String, date: Date) -> SynthArti
         ("official", format!("Dr {}", person(rng))),
         ("resident", person(rng)),
     ];
-    let required = vec![fill(*rng.pick(MS_LEAD), &slots)];
-    let optional: Vec<String> = rng.shuffled(MS_BODY).iter().map(|p| fill(p, &slots)).collect();
+    let required = vec![fill(rng.pick::<&str>(MS_LEAD), &slots)];
+    let optional: Vec<String> = rng
+        .shuffled(MS_BODY)
+        .iter()
+        .map(|p| fill(p, &slots))
+        .collect();
     let boiler = vec!["BACA: Ramalan cuaca hujan lebat di beberapa negeri minggu ini".to_owned()];
     let target = rng.range(3000, 4200) as usize;
     let body = text::assemble(rng, required, optional, boiler, None, target);
-    let title = fill("Kes denggi di {state} meningkat, {d} kematian dilaporkan", &slots);
-    let t = truth(true, "dengue", Some("dengue"), "MYS", vec![human("cases", cases), human("deaths", deaths)]);
+    let title = fill(
+        "Kes denggi di {state} meningkat, {d} kematian dilaporkan",
+        &slots,
+    );
+    let t = truth(
+        true,
+        "dengue",
+        Some("dengue"),
+        "MYS",
+        vec![human("cases", cases), human("deaths", deaths)],
+    );
     article(id, date, outlet, "ms", capitalise(&title), body, t)
 }
 
@@ -263,10 +347,17 @@ pub(crate) fn malay_noise(rng: &mut Rng, id: String, date: Date) -> SynthArticle
         ("resident", person(rng)),
     ];
     let required = vec![fill(MS_NOISE[0], &slots)];
-    let optional: Vec<String> = rng.shuffled(&MS_NOISE[1..]).iter().map(|p| fill(p, &slots)).collect();
+    let optional: Vec<String> = rng
+        .shuffled(&MS_NOISE[1..])
+        .iter()
+        .map(|p| fill(p, &slots))
+        .collect();
     let target = rng.range(3000, 4200) as usize;
     let body = text::assemble(rng, required, optional, Vec::new(), None, target);
-    let title = fill("Kerajaan {state} peruntuk dana tambahan naik taraf jalan luar bandar", &slots);
+    let title = fill(
+        "Kerajaan {state} peruntuk dana tambahan naik taraf jalan luar bandar",
+        &slots,
+    );
     let t = truth(false, "economy", None, "MYS", Vec::new());
     article(id, date, outlet, "ms", title, body, t)
 }

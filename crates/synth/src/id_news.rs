@@ -4,9 +4,7 @@
 //! plus shuffled optional ones (quotes, response, residents, disease facts, neutral
 //! colour) until the body reaches 3-5 kB, with portal boilerplate slipped in.
 
-use crate::data::{
-    FIRST_NAMES, LAST_NAMES, OUTLETS_ID, PARTIES, REGENCIES, Regency, VILLAGES,
-};
+use crate::data::{FIRST_NAMES, LAST_NAMES, OUTLETS_ID, PARTIES, REGENCIES, Regency, VILLAGES};
 use crate::text::{self, count_id, digits, fill};
 use crate::{Rng, SynthArticle, Truth, TruthCount};
 use jiff::civil::Date;
@@ -143,7 +141,10 @@ const DISEASE_TABLE: &[Disease] = &[
         id: "african_swine_fever",
         long: "African swine fever (ASF) atau demam babi Afrika",
         short: "ASF",
-        host: Host::Animal { species: "pig", kind: "animals_dead" },
+        host: Host::Animal {
+            species: "pig",
+            kind: "animals_dead",
+        },
         headlines: &[
             "{a_d} Ekor Babi di {kabs} Mati Terserang ASF",
             "Virus ASF Merebak, Peternak Babi di {kabs} Merugi",
@@ -161,7 +162,10 @@ const DISEASE_TABLE: &[Disease] = &[
         id: "foot_and_mouth_disease",
         long: "penyakit mulut dan kuku (PMK)",
         short: "PMK",
-        host: Host::Animal { species: "cattle", kind: "animals_affected" },
+        host: Host::Animal {
+            species: "cattle",
+            kind: "animals_affected",
+        },
         headlines: &[
             "{a_d} Ekor Sapi di {kabs} Terjangkit PMK",
             "PMK Kembali Serang Ternak di {kabs}, Pasar Hewan Ditutup",
@@ -179,7 +183,10 @@ const DISEASE_TABLE: &[Disease] = &[
         id: "avian_influenza",
         long: "flu burung",
         short: "flu burung",
-        host: Host::Animal { species: "chicken", kind: "animals_dead" },
+        host: Host::Animal {
+            species: "chicken",
+            kind: "animals_dead",
+        },
         headlines: &[
             "{a_d} Ekor Ayam Mati Mendadak di {kabs}, Positif Flu Burung",
             "Flu Burung Ditemukan di {kabs}, Unggas Warga Dimusnahkan",
@@ -384,10 +391,19 @@ fn person(rng: &mut Rng) -> (String, String) {
 }
 
 /// Slots shared by every Indonesian article about a regency.
-fn base_slots(rng: &mut Rng, date: Date, reg: &Regency, outlet: &str) -> Vec<(&'static str, String)> {
+fn base_slots(
+    rng: &mut Rng,
+    date: Date,
+    reg: &Regency,
+    outlet: &str,
+) -> Vec<(&'static str, String)> {
     let event = text::add_days(date, -(rng.below(3) as i64));
     let (kadis, kadis_s) = person(rng);
-    let (kadis, kadis_s) = if rng.chance(50) { (format!("dr. {kadis}"), kadis_s) } else { (kadis, kadis_s) };
+    let (kadis, kadis_s) = if rng.chance(50) {
+        (format!("dr. {kadis}"), kadis_s)
+    } else {
+        (kadis, kadis_s)
+    };
     let [k1, k2, k3] = reg.districts;
     let (kec, kec2) = match rng.below(3) {
         0 => (k1, k2),
@@ -395,15 +411,29 @@ fn base_slots(rng: &mut Rng, date: Date, reg: &Regency, outlet: &str) -> Vec<(&'
         _ => (k3, k1),
     };
     let (pemda, pemkab, kepda) = if reg.is_city() {
-        (format!("Pemerintah Kota {}", reg.short()), format!("Pemkot {}", reg.short()), format!("Wali Kota {}", reg.short()))
+        (
+            format!("Pemerintah Kota {}", reg.short()),
+            format!("Pemkot {}", reg.short()),
+            format!("Wali Kota {}", reg.short()),
+        )
     } else {
-        (format!("Pemerintah Kabupaten {}", reg.short()), format!("Pemkab {}", reg.short()), format!("Bupati {}", reg.short()))
+        (
+            format!("Pemerintah Kabupaten {}", reg.short()),
+            format!("Pemkab {}", reg.short()),
+            format!("Bupati {}", reg.short()),
+        )
     };
     let waktu = match rng.below(4) {
         0 => "kemarin".to_owned(),
         1 => "pekan lalu".to_owned(),
-        2 => format!("{} lalu", text::hari(text::add_days(date, -(rng.range(2, 6) as i64)))),
-        _ => format!("{} lalu", text::hari_tanggal(text::add_days(date, -(rng.range(7, 12) as i64)))),
+        2 => format!(
+            "{} lalu",
+            text::hari(text::add_days(date, -(rng.range(2, 6) as i64)))
+        ),
+        _ => format!(
+            "{} lalu",
+            text::hari_tanggal(text::add_days(date, -(rng.range(7, 12) as i64)))
+        ),
     };
     let sekolah = format!(
         "{} {} {}",
@@ -412,7 +442,10 @@ fn base_slots(rng: &mut Rng, date: Date, reg: &Regency, outlet: &str) -> Vec<(&'
         rng.pick(VILLAGES)
     );
     vec![
-        ("dl", format!("{}, {} -", reg.short().to_uppercase(), outlet)),
+        (
+            "dl",
+            format!("{}, {} -", reg.short().to_uppercase(), outlet),
+        ),
         ("kab", reg.name.to_owned()),
         ("kabs", reg.short().to_owned()),
         ("prov", reg.province().to_owned()),
@@ -440,8 +473,12 @@ fn base_slots(rng: &mut Rng, date: Date, reg: &Regency, outlet: &str) -> Vec<(&'
 fn boilerplate(rng: &mut Rng, slots: &[(&str, String)]) -> (Vec<String>, Option<String>) {
     let mut lines = Vec::new();
     for _ in 0..rng.range(1, 3) {
-        let h = fill(*rng.pick(BACA_JUGA_HEADLINES), slots);
-        lines.push(if rng.chance(50) { format!("Baca juga: {h}") } else { format!("BACA JUGA: {h}") });
+        let h = fill(rng.pick::<&str>(BACA_JUGA_HEADLINES), slots);
+        lines.push(if rng.chance(50) {
+            format!("Baca juga: {h}")
+        } else {
+            format!("BACA JUGA: {h}")
+        });
     }
     if rng.chance(60) {
         lines.push("ADVERTISEMENT".into());
@@ -452,9 +489,16 @@ fn boilerplate(rng: &mut Rng, slots: &[(&str, String)]) -> (Vec<String>, Option<
     if rng.chance(30) {
         lines.push("Simak video pilihan berikut ini:".into());
     }
-    let outlet = slots.iter().find(|(k, _)| *k == "outlet").map_or("", |(_, v)| v.as_str());
+    let outlet = slots
+        .iter()
+        .find(|(k, _)| *k == "outlet")
+        .map_or("", |(_, v)| v.as_str());
     let closing = match rng.below(4) {
-        0 => Some(format!("({}/{})", rng.pick(&["rdk", "ant", "kom", "dtk"]), rng.pick(&["ysf", "rn", "hw", "adt"]))),
+        0 => Some(format!(
+            "({}/{})",
+            rng.pick(&["rdk", "ant", "kom", "dtk"]),
+            rng.pick(&["ysf", "rn", "hw", "adt"])
+        )),
         1 => Some(format!("Editor: {}", person(rng).0)),
         2 => Some(format!(
             "Dapatkan update berita pilihan dan breaking news setiap hari dari {outlet}. Gabung di saluran WhatsApp kami."
@@ -514,7 +558,11 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
         ("a_d", digits(spec.animals, '.')),
         (
             "dc",
-            if spec.deaths > 0 { format!(", {dd} orang di antaranya meninggal dunia") } else { String::new() },
+            if spec.deaths > 0 {
+                format!(", {dd} orang di antaranya meninggal dunia")
+            } else {
+                String::new()
+            },
         ),
         (
             "dc2",
@@ -528,14 +576,22 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
 
     let mut counts = Vec::new();
     let mut required = Vec::new();
-    let human = |kind: &str, value: u64| TruthCount { kind: kind.into(), value, species: "human".into() };
+    let human = |kind: &str, value: u64| TruthCount {
+        kind: kind.into(),
+        value,
+        species: "human".into(),
+    };
     match d.host {
         Host::Animal { species, kind } => {
-            required.push(fill(*rng.pick(d.leads), &slots));
-            counts.push(TruthCount { kind: kind.into(), value: spec.animals, species: species.into() });
+            required.push(fill(rng.pick::<&str>(d.leads), &slots));
+            counts.push(TruthCount {
+                kind: kind.into(),
+                value: spec.animals,
+                species: species.into(),
+            });
         }
         Host::Human if d.id == "food_poisoning" => {
-            required.push(fill(*rng.pick(d.leads), &slots));
+            required.push(fill(rng.pick::<&str>(d.leads), &slots));
             required.push(fill(
                 "Hingga malam hari, jumlah korban yang terdata mencapai {c} orang, terdiri atas siswa dan beberapa guru. Sebagian korban sudah diperbolehkan pulang setelah mendapat perawatan, sedangkan yang lain masih diobservasi.",
                 &slots,
@@ -544,7 +600,7 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
             counts.push(human("hospitalized", spec.hospitalized));
         }
         Host::Human if d.id == "rabies" => {
-            required.push(fill(*rng.pick(d.leads), &slots));
+            required.push(fill(rng.pick::<&str>(d.leads), &slots));
             required.push(fill(
                 "Sepanjang tahun ini, Dinas Kesehatan {kab} mencatat {c} kasus gigitan hewan penular rabies. Sebagian besar korban digigit anjing peliharaan yang belum divaksin, dan {d} di antaranya meninggal dunia.",
                 &slots,
@@ -553,7 +609,7 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
             counts.push(human("deaths", spec.deaths));
         }
         Host::Human => {
-            required.push(fill(*rng.pick(HUMAN_LEADS), &slots));
+            required.push(fill(rng.pick::<&str>(HUMAN_LEADS), &slots));
             counts.push(human("cases", spec.cases));
             if spec.deaths > 0 {
                 counts.push(human("deaths", spec.deaths));
@@ -567,16 +623,24 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
             }
         }
     }
-    let first_quote = if matches!(d.host, Host::Animal { .. }) { ANIMAL_RESPONSE[0] } else { HUMAN_QUOTES[0] };
+    let first_quote = if matches!(d.host, Host::Animal { .. }) {
+        ANIMAL_RESPONSE[0]
+    } else {
+        HUMAN_QUOTES[0]
+    };
     required.push(fill(first_quote, &slots));
     if spec.klb {
-        required.push(fill(*rng.pick(KLB_DECLARED), &slots));
+        required.push(fill(rng.pick::<&str>(KLB_DECLARED), &slots));
     } else if rng.chance(40) {
-        required.push(fill(*rng.pick(KLB_NOT_YET), &slots));
+        required.push(fill(rng.pick::<&str>(KLB_NOT_YET), &slots));
     }
 
     let mut optional: Vec<String> = d.facts.iter().map(|t| fill(t, &slots)).collect();
-    let pool: &[&str] = if matches!(d.host, Host::Animal { .. }) { &ANIMAL_RESPONSE[1..] } else { HUMAN_RESPONSE };
+    let pool: &[&str] = if matches!(d.host, Host::Animal { .. }) {
+        &ANIMAL_RESPONSE[1..]
+    } else {
+        HUMAN_RESPONSE
+    };
     optional.extend(pool.iter().map(|t| fill(t, &slots)));
     if !matches!(d.host, Host::Animal { .. }) {
         optional.extend(HUMAN_QUOTES[1..].iter().map(|t| fill(t, &slots)));
@@ -595,7 +659,7 @@ pub(crate) fn outbreak(rng: &mut Rng, id: String, date: Date, spec: &OutbreakSpe
     if spec.deaths > 0 && matches!(d.host, Host::Human) && d.id != "rabies" {
         headline_pool.push("{c_d} Warga {kabs} Terjangkit {pens}, {d_d} Meninggal Dunia");
     }
-    let title = fill(*rng.pick(&headline_pool), &slots);
+    let title = fill(rng.pick::<&str>(&headline_pool), &slots);
     let truth = Truth {
         is_outbreak: true,
         topic: d.id.into(),
@@ -781,13 +845,17 @@ pub(crate) fn noise(rng: &mut Rng, id: String, date: Date, topic: Option<&str>) 
         ("tokoh2", person(rng).0),
         ("pengamat", person(rng).0),
     ]);
-    let required = vec![fill(*rng.pick(t.leads), &slots)];
-    let mut optional: Vec<String> = rng.shuffled(t.body).iter().map(|p| fill(p, &slots)).collect();
+    let required = vec![fill(rng.pick::<&str>(t.leads), &slots)];
+    let mut optional: Vec<String> = rng
+        .shuffled(t.body)
+        .iter()
+        .map(|p| fill(p, &slots))
+        .collect();
     optional.extend(rng.shuffled(NEUTRAL).iter().map(|p| fill(p, &slots)));
     let (boiler, closing) = boilerplate(rng, &slots);
     let target = rng.range(3300, 4600) as usize;
     let body = text::assemble(rng, required, optional, boiler, closing, target);
-    let title = fill(*rng.pick(t.headlines), &slots);
+    let title = fill(rng.pick::<&str>(t.headlines), &slots);
     let truth = Truth {
         is_outbreak: false,
         topic: t.topic.into(),

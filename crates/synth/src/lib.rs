@@ -275,11 +275,17 @@ mod tests {
                         // Whole number only: "12" must not be found inside "1.234".
                         let before = a.text[..i].chars().next_back();
                         let after = a.text[i + f.len()..].chars().next();
-                        let digit_like = |ch: Option<char>| ch.is_some_and(|ch| ch.is_ascii_digit() || ch.is_alphabetic());
+                        let digit_like = |ch: Option<char>| {
+                            ch.is_some_and(|ch| ch.is_ascii_digit() || ch.is_alphabetic())
+                        };
                         !digit_like(before) && !digit_like(after)
                     })
                 });
-                assert!(found, "{}: {} {} not written in:\n{}", a.id, c.kind, c.value, a.text);
+                assert!(
+                    found,
+                    "{}: {} {} not written in:\n{}",
+                    a.id, c.kind, c.value, a.text
+                );
             }
         }
     }
@@ -287,16 +293,28 @@ mod tests {
     /// The Kemendagri codes and names we use are the official ones.
     #[test]
     fn regency_codes_match_the_official_list() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/gazetteer/id_wilayah_kemendagri_2025.csv");
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../../shared/data/gazetteer/id_wilayah_kemendagri_2025.csv"
+        );
         let Ok(csv) = std::fs::read_to_string(path) else {
             eprintln!("SKIPPED regency_codes_match_the_official_list: {path} not found");
             return;
         };
         for r in data::REGENCIES {
             let line = format!("{},{},kabupaten/kota,", r.code, r.name);
-            assert!(csv.contains(&line), "{} {} not in the Kemendagri list", r.code, r.name);
+            assert!(
+                csv.contains(&line),
+                "{} {} not in the Kemendagri list",
+                r.code,
+                r.name
+            );
             for d in r.districts {
-                assert!(csv.contains(&format!(",{d},kecamatan,{}", r.code)), "{d} not a district of {}", r.name);
+                assert!(
+                    csv.contains(&format!(",{d},kecamatan,{}", r.code)),
+                    "{d} not a district of {}",
+                    r.name
+                );
             }
         }
         for (code, _) in data::PROVINCES {

@@ -6,22 +6,53 @@ use jiff::civil::{Date, Weekday};
 
 /// `date + days`, saturating at jiff's range (never reached for news dates).
 pub(crate) fn add_days(date: Date, days: i64) -> Date {
-    date.checked_add(jiff::Span::new().days(days)).unwrap_or(date)
+    date.checked_add(jiff::Span::new().days(days))
+        .unwrap_or(date)
 }
 
-const HARI: [&str; 7] = ["Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"];
+const HARI: [&str; 7] = [
+    "Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu",
+];
 const BULAN: [&str; 12] = [
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
-    "Oktober", "November", "Desember",
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
 ];
 const DAYS_EN: [&str; 7] = [
-    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
 ];
 const MONTHS_EN: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const HARI_MS: [&str; 7] = ["Isnin", "Selasa", "Rabu", "Khamis", "Jumaat", "Sabtu", "Ahad"];
+const HARI_MS: [&str; 7] = [
+    "Isnin", "Selasa", "Rabu", "Khamis", "Jumaat", "Sabtu", "Ahad",
+];
 
 fn weekday_index(d: Date) -> usize {
     match d.weekday() {
@@ -37,7 +68,13 @@ fn weekday_index(d: Date) -> usize {
 
 /// "Selasa (6/7/2021)"
 pub(crate) fn hari_tanggal(d: Date) -> String {
-    format!("{} ({}/{}/{})", HARI[weekday_index(d)], d.day(), d.month(), d.year())
+    format!(
+        "{} ({}/{}/{})",
+        HARI[weekday_index(d)],
+        d.day(),
+        d.month(),
+        d.year()
+    )
 }
 
 /// "Selasa"
@@ -57,21 +94,46 @@ pub(crate) fn bulan(d: Date) -> &'static str {
 
 /// "Tuesday (July 6)"
 pub(crate) fn day_en(d: Date) -> String {
-    format!("{} ({} {})", DAYS_EN[weekday_index(d)], MONTHS_EN[d.month() as usize - 1], d.day())
+    format!(
+        "{} ({} {})",
+        DAYS_EN[weekday_index(d)],
+        MONTHS_EN[d.month() as usize - 1],
+        d.day()
+    )
 }
 
 /// "July 6, 2021"
 pub(crate) fn date_en(d: Date) -> String {
-    format!("{} {}, {}", MONTHS_EN[d.month() as usize - 1], d.day(), d.year())
+    format!(
+        "{} {}, {}",
+        MONTHS_EN[d.month() as usize - 1],
+        d.day(),
+        d.year()
+    )
 }
 
 /// "Selasa (6 Julai)" with Malay spellings.
 pub(crate) fn hari_ms(d: Date) -> String {
     let bulan_ms = [
-        "Januari", "Februari", "Mac", "April", "Mei", "Jun", "Julai", "Ogos", "September",
-        "Oktober", "November", "Disember",
+        "Januari",
+        "Februari",
+        "Mac",
+        "April",
+        "Mei",
+        "Jun",
+        "Julai",
+        "Ogos",
+        "September",
+        "Oktober",
+        "November",
+        "Disember",
     ];
-    format!("{} ({} {})", HARI_MS[weekday_index(d)], d.day(), bulan_ms[d.month() as usize - 1])
+    format!(
+        "{} ({} {})",
+        HARI_MS[weekday_index(d)],
+        d.day(),
+        bulan_ms[d.month() as usize - 1]
+    )
 }
 
 /// "2021-07-06"
@@ -84,7 +146,7 @@ pub(crate) fn digits(n: u64, sep: char) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(sep);
         }
         out.push(c);
@@ -104,7 +166,11 @@ pub(crate) fn words_id(n: u64) -> String {
         11 => "sebelas".into(),
         12..=19 => format!("{} belas", SATUAN[(n - 10) as usize]),
         20..=99 => {
-            let tail = if n % 10 == 0 { String::new() } else { format!(" {}", SATUAN[(n % 10) as usize]) };
+            let tail = if n.is_multiple_of(10) {
+                String::new()
+            } else {
+                format!(" {}", SATUAN[(n % 10) as usize])
+            };
             format!("{} puluh{tail}", SATUAN[(n / 10) as usize])
         }
         100..=199 => join_id("seratus", n - 100),
@@ -115,28 +181,59 @@ pub(crate) fn words_id(n: u64) -> String {
 }
 
 fn join_id(head: &str, rest: u64) -> String {
-    if rest == 0 { head.to_owned() } else { format!("{head} {}", words_id(rest)) }
+    if rest == 0 {
+        head.to_owned()
+    } else {
+        format!("{head} {}", words_id(rest))
+    }
 }
 
 const ONES_EN: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
     "nineteen",
 ];
 
 /// English number words up to twenty, digits beyond.
 pub(crate) fn words_en(n: u64) -> String {
-    if n < 20 { ONES_EN[n as usize].to_owned() } else { digits(n, ',') }
+    if n < 20 {
+        ONES_EN[n as usize].to_owned()
+    } else {
+        digits(n, ',')
+    }
 }
 
 /// Malay number words up to ten, digits beyond.
 pub(crate) fn words_ms(n: u64) -> String {
-    if n <= 9 { SATUAN[n as usize].to_owned() } else if n == 10 { "sepuluh".into() } else { digits(n, ',') }
+    if n <= 9 {
+        SATUAN[n as usize].to_owned()
+    } else if n == 10 {
+        "sepuluh".into()
+    } else {
+        digits(n, ',')
+    }
 }
 
 /// A count as a reporter would write it: small numbers often in words.
 pub(crate) fn count_id(rng: &mut Rng, n: u64) -> String {
-    if (n <= 20 && rng.chance(60)) || (n <= 100 && n % 10 == 0 && rng.chance(40)) {
+    if (n <= 20 && rng.chance(60)) || (n <= 100 && n.is_multiple_of(10) && rng.chance(40)) {
         words_id(n)
     } else {
         digits(n, '.')
@@ -216,7 +313,11 @@ pub(crate) fn assemble(
 /// "kasus-dbd-di-garut-melonjak"
 pub(crate) fn slug(title: &str) -> String {
     let mut s = String::new();
-    for w in title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(8) {
+    for w in title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(8)
+    {
         if !s.is_empty() {
             s.push('-');
         }

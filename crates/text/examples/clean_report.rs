@@ -23,7 +23,8 @@ fn main() {
             eprintln!("{path}:{}: not JSON, skipped", n + 1);
             continue;
         };
-        let clean = waspada_text::clean_article(row["title"].as_str(), row["text"].as_str().unwrap_or(""));
+        let clean =
+            waspada_text::clean_article(row["title"].as_str(), row["text"].as_str().unwrap_or(""));
         for r in &clean.removed {
             *by_kind.entry(r.kind.as_str()).or_default() += 1;
             println!("{}\t{}\t{}", row["id"], r.kind.as_str(), r.snippet);

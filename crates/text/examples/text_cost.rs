@@ -16,16 +16,25 @@ fn main() {
     println!("first detect (lexical path, no lingua): {:?}", t.elapsed());
     let t = Instant::now();
     let _ = lid.preload();
-    println!("lingua build (6 languages, low accuracy, lazy models): {:?}", t.elapsed());
+    println!(
+        "lingua build (6 languages, low accuracy, lazy models): {:?}",
+        t.elapsed()
+    );
     let t = Instant::now();
     let got = lid.detect("Wabah DBD merebak di Garut");
-    println!("first short-text detect via lingua (loads models): {:?} -> {got:?}", t.elapsed());
+    println!(
+        "first short-text detect via lingua (loads models): {:?} -> {got:?}",
+        t.elapsed()
+    );
     let n = 200;
     let t = Instant::now();
     for _ in 0..n {
         let _ = lid.detect("Wabah DBD merebak di Garut");
     }
-    println!("short-text detect via lingua, warm: {:?}/call", t.elapsed() / n);
+    println!(
+        "short-text detect via lingua, warm: {:?}/call",
+        t.elapsed() / n
+    );
 
     let para = "Dinas Kesehatan Kab. Garut mencatat 1.234 kasus DBD (6/7/2021). Baca juga: Wabah Meluas ke Desa Lain Sementara itu, warga diminta waspada. ADVERTISEMENT\n";
     let text = para.repeat(20_000_000 / para.len());
@@ -62,7 +71,12 @@ fn eval_articles(path: &str) {
     let rows: Vec<(Option<String>, String)> = raw
         .lines()
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-        .map(|v| (v["title"].as_str().map(str::to_string), v["text"].as_str().unwrap_or("").to_string()))
+        .map(|v| {
+            (
+                v["title"].as_str().map(str::to_string),
+                v["text"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
     let bytes: usize = rows.iter().map(|r| r.1.len()).sum();
     let lid = LanguageIdentifier::global();
@@ -103,13 +117,20 @@ fn eval_articles(path: &str) {
 
 /// Counts how each article of a shared eval file was decided (`explain`).
 fn decided_by(path: &str) {
-    let Ok(raw) = std::fs::read_to_string(path) else { return };
+    let Ok(raw) = std::fs::read_to_string(path) else {
+        return;
+    };
     let lid = LanguageIdentifier::global();
     let mut counts = std::collections::BTreeMap::new();
-    for v in raw.lines().filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok()) {
+    for v in raw
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+    {
         let clean = clean_article(v["title"].as_str(), v["text"].as_str().unwrap_or(""));
         let d = lid.explain(&clean.text, None);
-        *counts.entry(format!("{:?}/{:?}", d.language, d.decided_by)).or_insert(0) += 1;
+        *counts
+            .entry(format!("{:?}/{:?}", d.language, d.decided_by))
+            .or_insert(0) += 1;
     }
     println!("{path}: {counts:?}");
 }

@@ -341,7 +341,8 @@ fn classify_line(line: &str, p: &Patterns) -> LineVerdict {
     }
     // "Editor: Nama" is a byline; "Source: Data provided by the Ministry …" is a sentence.
     let max_words = if line.starts_with('(') { 16 } else { 8 };
-    if line.len() <= 200 && p.byline.is_match(line) && line.split_whitespace().count() <= max_words {
+    if line.len() <= 200 && p.byline.is_match(line) && line.split_whitespace().count() <= max_words
+    {
         return LineVerdict::Drop(Byline);
     }
     if line.len() <= 30 && p.reporter_code.is_match(line) {
@@ -428,20 +429,31 @@ fn clean_inline<'a>(
         // laporan kami" in running text is prose.
         let has_separator = s[..m.end()].trim_end().ends_with([':', '»', '>', '-']);
         let at_sentence_start = s[..m.start()].trim_end().is_empty()
-            || s[..m.start()].trim_end().ends_with(['.', '!', '?', '"', '”']);
+            || s[..m.start()]
+                .trim_end()
+                .ends_with(['.', '!', '?', '"', '”']);
         let capital = s[m.start()..].starts_with(|c: char| c.is_uppercase());
         if !(has_separator || (at_sentence_start && capital)) {
             break;
         }
         // "Pilgrimage-Related", "'Related links'": part of a word or a quotation.
-        if s[..m.start()].ends_with(|c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '‘')) {
+        if s[..m.start()].ends_with(|c: char| c.is_alphanumeric() || matches!(c, '-' | '\'' | '‘'))
+        {
             break;
         }
         let rest = &s[m.end()..];
         let title_end = related_title_end(rest);
         let cut_end = m.end() + title_end;
-        record(removed, BoilerplateKind::RelatedLink, &s[m.start()..cut_end]);
-        s = format!("{} {}", s[..m.start()].trim_end(), s[cut_end..].trim_start());
+        record(
+            removed,
+            BoilerplateKind::RelatedLink,
+            &s[m.start()..cut_end],
+        );
+        s = format!(
+            "{} {}",
+            s[..m.start()].trim_end(),
+            s[cut_end..].trim_start()
+        );
     }
     Cow::Owned(s)
 }
@@ -473,7 +485,9 @@ fn related_title_end(rest: &str) -> usize {
         let core = w.trim_matches(|c: char| !c.is_alphanumeric());
         let titleish = core.is_empty()
             || core.starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
-            || HEADLINE_CONNECTORS.iter().any(|k| k.eq_ignore_ascii_case(core));
+            || HEADLINE_CONNECTORS
+                .iter()
+                .any(|k| k.eq_ignore_ascii_case(core));
         // Speech starts the article text again.
         if !words.is_empty() && w.starts_with(['"', '“']) {
             return words.last().map_or(0, |&(_, e, _)| e);
@@ -535,7 +549,12 @@ mod tests {
         let clean = clean_article(Some("Judul"), raw);
         assert_eq!(clean.body(), "Warga panik.\n\nPetugas datang pagi hari.");
         assert_eq!(clean.removed.len(), 2);
-        assert!(clean.removed.iter().all(|r| r.kind == BoilerplateKind::RelatedLink));
+        assert!(
+            clean
+                .removed
+                .iter()
+                .all(|r| r.kind == BoilerplateKind::RelatedLink)
+        );
     }
 
     #[test]
@@ -572,7 +591,10 @@ mod tests {
     fn detik_and_kompas_furniture_is_dropped() {
         let raw = "Kasus DBD meningkat.\nADVERTISEMENT\nSCROLL TO CONTINUE WITH CONTENT\nPetugas melakukan fogging.\nSimak Video: Cara Mencegah Demam Berdarah\nTonton juga video \"Nyamuk Aedes di Musim Hujan\" di sini:\nDapatkan update berita pilihan dan breaking news setiap hari dari Situs Kami. Mari bergabung di Grup Telegram\nIkuti Whatsapp Channel Koran Kita\nEditor: Budi Santoso\nPenulis: Siti Aminah\n(abc/def)\n---\nnull";
         let clean = clean_article(None, raw);
-        assert_eq!(clean.text, "Kasus DBD meningkat.\nPetugas melakukan fogging.");
+        assert_eq!(
+            clean.text,
+            "Kasus DBD meningkat.\nPetugas melakukan fogging."
+        );
         let kinds: Vec<_> = clean.removed.iter().map(|r| r.kind).collect();
         assert!(kinds.contains(&BoilerplateKind::Advertisement));
         assert!(kinds.contains(&BoilerplateKind::VideoPromo));
@@ -626,7 +648,10 @@ mod tests {
     #[test]
     fn related_title_end_finds_the_next_sentence() {
         let rest = "Wabah Campak Meluas ke Lima Kecamatan Sementara itu, petugas datang.";
-        assert_eq!(&rest[..related_title_end(rest)], "Wabah Campak Meluas ke Lima Kecamatan");
+        assert_eq!(
+            &rest[..related_title_end(rest)],
+            "Wabah Campak Meluas ke Lima Kecamatan"
+        );
         assert_eq!(related_title_end("Judul Saja"), "Judul Saja".len());
         assert_eq!(related_title_end("petugas datang"), 0);
     }

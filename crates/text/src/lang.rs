@@ -25,7 +25,11 @@ impl Hasher for Fnv {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
         for &b in bytes {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0100_0000_01b3);
@@ -127,36 +131,203 @@ const MS_MARKER: u16 = 1 << 4;
 
 /// Function words shared by Indonesian and Malay: they say "this is the Malay family".
 const FAMILY_WORDS: &[&str] = &[
-    "yang", "dan", "di", "ke", "dari", "untuk", "dengan", "ini", "itu", "dalam", "pada", "tidak",
-    "akan", "juga", "ada", "oleh", "sebagai", "telah", "atau", "kepada", "mereka", "kami", "kita",
-    "saat", "sudah", "lebih", "masih", "hingga", "para", "ia", "dia", "tersebut", "bagi",
-    "antara", "namun", "tetapi", "serta", "kata", "menurut", "bahwa", "bahawa", "adalah", "ialah",
-    "sejak", "belum", "sebanyak", "orang", "tahun", "hari", "selama", "lagi", "agar", "supaya",
-    "jika", "kalau", "sama", "bulan", "seorang", "secara", "terhadap", "melalui", "mengatakan",
-    "berkata", "lalu", "kemudian", "banyak", "beberapa", "sekitar", "semua", "baru",
+    "yang",
+    "dan",
+    "di",
+    "ke",
+    "dari",
+    "untuk",
+    "dengan",
+    "ini",
+    "itu",
+    "dalam",
+    "pada",
+    "tidak",
+    "akan",
+    "juga",
+    "ada",
+    "oleh",
+    "sebagai",
+    "telah",
+    "atau",
+    "kepada",
+    "mereka",
+    "kami",
+    "kita",
+    "saat",
+    "sudah",
+    "lebih",
+    "masih",
+    "hingga",
+    "para",
+    "ia",
+    "dia",
+    "tersebut",
+    "bagi",
+    "antara",
+    "namun",
+    "tetapi",
+    "serta",
+    "kata",
+    "menurut",
+    "bahwa",
+    "bahawa",
+    "adalah",
+    "ialah",
+    "sejak",
+    "belum",
+    "sebanyak",
+    "orang",
+    "tahun",
+    "hari",
+    "selama",
+    "lagi",
+    "agar",
+    "supaya",
+    "jika",
+    "kalau",
+    "sama",
+    "bulan",
+    "seorang",
+    "secara",
+    "terhadap",
+    "melalui",
+    "mengatakan",
+    "berkata",
+    "lalu",
+    "kemudian",
+    "banyak",
+    "beberapa",
+    "sekitar",
+    "semua",
+    "baru",
 ];
 
 /// Indonesian-standard words whose Malaysian counterparts differ.
 const ID_MARKERS: &[&str] = &[
-    "karena", "kasus", "pemerintah", "setelah", "bisa", "dinas", "puskesmas", "warga",
-    "kabupaten", "kecamatan", "kelurahan", "provinsi", "pasien", "kesehatan", "kemarin", "yaitu",
-    "yakni", "ujar", "tapi", "polisi", "dokter", "obat", "uang", "kendaraan", "bagian", "maupun",
-    "tentara", "senin", "kamis", "jumat", "minggu", "pekan", "rsud", "kemenkes", "dinkes", "rp",
-    "infeksi", "kamar", "internasional", "universitas", "proyek", "aktivitas", "kualitas",
-    "mengonfirmasi", "membenarkan", "sekolah", "kota", "desa", "sejumlah", "terkait", "saja",
-    "nggak", "enggak", "gimana", "bilang", "banget", "pihaknya", "petugas", "mengimbau",
+    "karena",
+    "kasus",
+    "pemerintah",
+    "setelah",
+    "bisa",
+    "dinas",
+    "puskesmas",
+    "warga",
+    "kabupaten",
+    "kecamatan",
+    "kelurahan",
+    "provinsi",
+    "pasien",
+    "kesehatan",
+    "kemarin",
+    "yaitu",
+    "yakni",
+    "ujar",
+    "tapi",
+    "polisi",
+    "dokter",
+    "obat",
+    "uang",
+    "kendaraan",
+    "bagian",
+    "maupun",
+    "tentara",
+    "senin",
+    "kamis",
+    "jumat",
+    "minggu",
+    "pekan",
+    "rsud",
+    "kemenkes",
+    "dinkes",
+    "rp",
+    "infeksi",
+    "kamar",
+    "internasional",
+    "universitas",
+    "proyek",
+    "aktivitas",
+    "kualitas",
+    "mengonfirmasi",
+    "membenarkan",
+    "sekolah",
+    "kota",
+    "desa",
+    "sejumlah",
+    "terkait",
+    "saja",
+    "nggak",
+    "enggak",
+    "gimana",
+    "bilang",
+    "banget",
+    "pihaknya",
+    "petugas",
+    "mengimbau",
 ];
 
 /// Malaysian-standard words whose Indonesian counterparts differ.
 const MS_MARKERS: &[&str] = &[
-    "kerana", "jabatan", "kerajaan", "hospital", "wad", "iaitu", "selepas", "kes", "denggi",
-    "seramai", "baharu", "pesakit", "jangkitan", "wabak", "semalam", "bilangan", "kesihatan",
-    "polis", "doktor", "ubat", "wang", "kenderaan", "bahagian", "mahupun", "tentera", "isnin",
-    "khamis", "jumaat", "ahad", "antarabangsa", "universiti", "projek", "aktiviti", "kualiti",
-    "mengesahkan", "disahkan", "menerusi", "manakala", "justeru", "semasa", "sebarang",
-    "kakitangan", "pejabat", "bandar", "percuma", "ramai", "agensi", "rm", "kkm", "daripada",
-    "boleh", "sahaja", "beliau", "pertubuhan", "negeri", "kenyataan", "dakwa", "mendakwa",
-    "walau", "bagaimanapun",
+    "kerana",
+    "jabatan",
+    "kerajaan",
+    "hospital",
+    "wad",
+    "iaitu",
+    "selepas",
+    "kes",
+    "denggi",
+    "seramai",
+    "baharu",
+    "pesakit",
+    "jangkitan",
+    "wabak",
+    "semalam",
+    "bilangan",
+    "kesihatan",
+    "polis",
+    "doktor",
+    "ubat",
+    "wang",
+    "kenderaan",
+    "bahagian",
+    "mahupun",
+    "tentera",
+    "isnin",
+    "khamis",
+    "jumaat",
+    "ahad",
+    "antarabangsa",
+    "universiti",
+    "projek",
+    "aktiviti",
+    "kualiti",
+    "mengesahkan",
+    "disahkan",
+    "menerusi",
+    "manakala",
+    "justeru",
+    "semasa",
+    "sebarang",
+    "kakitangan",
+    "pejabat",
+    "bandar",
+    "percuma",
+    "ramai",
+    "agensi",
+    "rm",
+    "kkm",
+    "daripada",
+    "boleh",
+    "sahaja",
+    "beliau",
+    "pertubuhan",
+    "negeri",
+    "kenyataan",
+    "dakwa",
+    "mendakwa",
+    "walau",
+    "bagaimanapun",
 ];
 
 /// Weight of each Malay marker: the common words ("daripada", "boleh", "beliau" …) are also
@@ -312,7 +483,7 @@ impl LanguageIdentifier {
                 (s.english, Family::Other(Language::English)),
                 (s.tagalog, Family::Other(Language::Tagalog)),
             ];
-            v.sort_by(|a, b| b.0.cmp(&a.0));
+            v.sort_by_key(|e| std::cmp::Reverse(e.0));
             v
         };
         let (best, best_family) = ranked[0];
@@ -326,9 +497,7 @@ impl LanguageIdentifier {
         }
         let lingua_sample = prefix_on_char_boundary(sample, LINGUA_SAMPLE_BYTES);
         let family = match self.preload().detect_language_of(lingua_sample) {
-            Some(lingua::Language::Indonesian | lingua::Language::Malay) => {
-                Family::MalayIndonesian
-            }
+            Some(lingua::Language::Indonesian | lingua::Language::Malay) => Family::MalayIndonesian,
             Some(lingua::Language::English) => Family::Other(Language::English),
             Some(lingua::Language::Tagalog) => Family::Other(Language::Tagalog),
             Some(lingua::Language::Vietnamese) => Family::Other(Language::Vietnamese),
@@ -341,7 +510,11 @@ impl LanguageIdentifier {
     /// Indonesian vs Malay from marker words; the hint breaks ties; Indonesian by default,
     /// since Waspada's sources are mostly Indonesian.
     /// Returns the language and the step that decided it (`None`: the Indonesian default).
-    fn indonesian_or_malay(&self, s: &Scores, hint: Option<Language>) -> (Language, Option<DecidedBy>) {
+    fn indonesian_or_malay(
+        &self,
+        s: &Scores,
+        hint: Option<Language>,
+    ) -> (Language, Option<DecidedBy>) {
         let (id, ms) = (s.id, s.ms);
         // A clear lexical majority beats the hint: Malaysian outlets do quote Indonesian text,
         // but a whole article in the other standard means the article is in it.
@@ -501,7 +674,8 @@ fn build_lingua() -> lingua::LanguageDetector {
 
 /// Letters used by Vietnamese and (almost) no other Latin-script language Waspada reads.
 fn is_vietnamese_letter(c: char) -> bool {
-    matches!(c, 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ă' | 'Ă') || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
+    matches!(c, 'đ' | 'Đ' | 'ơ' | 'Ơ' | 'ư' | 'Ư' | 'ă' | 'Ă')
+        || ('\u{1EA0}'..='\u{1EF9}').contains(&c)
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
@@ -557,7 +731,9 @@ mod tests {
             Language::Thai
         );
         assert_eq!(
-            id.detect("Bộ Y tế cho biết số ca mắc sốt xuất huyết tăng mạnh tại Hà Nội trong tuần qua."),
+            id.detect(
+                "Bộ Y tế cho biết số ca mắc sốt xuất huyết tăng mạnh tại Hà Nội trong tuần qua."
+            ),
             Language::Vietnamese
         );
     }

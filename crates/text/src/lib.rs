@@ -2,7 +2,7 @@
 //!
 //! Everything later stages need to know about an article's *text*, before anyone asks what
 //! it says: which language it is in ([`LanguageIdentifier`]), the clean text that all
-//! mention offsets refer to ([`clean_article`], [`normalize`]), its sentences
+//! mention offsets refer to ([`clean_article`], [`normalize()`]), its sentences
 //! ([`sentences`]) and tokens ([`tokens`]), char offsets for JSON consumers ([`CharIndex`]),
 //! and an Indonesian [`Stemmer`] with [`is_stopword`] for the search analyzer.
 //!
@@ -18,6 +18,8 @@
 //!   decide Indonesian versus Malay, which lingua cannot. See [`lang`].
 //! - **Stemming is dictionary-free on purpose**: the Sastrawi/Kateglo root list is
 //!   CC BY-NC-SA (non-commercial). See [`stem`] for the rules and the licence reasoning.
+
+#![warn(missing_docs)]
 
 pub mod boilerplate;
 pub mod lang;

@@ -110,7 +110,10 @@ mod tests {
     #[test]
     fn folds_whitespace_and_line_endings() {
         let raw = "  Dinas\u{A0}Kesehatan   mencatat\r\n\r\n\r\n  12 kasus.\t \rSelesai  ";
-        assert_eq!(normalize(raw), "Dinas Kesehatan mencatat\n\n12 kasus.\nSelesai");
+        assert_eq!(
+            normalize(raw),
+            "Dinas Kesehatan mencatat\n\n12 kasus.\nSelesai"
+        );
     }
 
     #[test]
@@ -137,11 +140,17 @@ mod tests {
     #[test]
     fn indented_html_layout_keeps_paragraphs() {
         let raw = "Heading\r\n        \r\n            First paragraph line.\r\n\r\n    \r\n        Second.";
-        assert_eq!(normalize(raw), "Heading\n\nFirst paragraph line.\n\nSecond.");
+        assert_eq!(
+            normalize(raw),
+            "Heading\n\nFirst paragraph line.\n\nSecond."
+        );
     }
 
     #[test]
     fn title_is_one_line() {
-        assert_eq!(normalize_one_line("Wabah\n\nDBD  di\nGarut"), "Wabah DBD di Garut");
+        assert_eq!(
+            normalize_one_line("Wabah\n\nDBD  di\nGarut"),
+            "Wabah DBD di Garut"
+        );
     }
 }

@@ -8,20 +8,16 @@ const ABBREVIATIONS: &[&str] = &[
     // titles and degrees
     "dr", "drg", "drh", "prof", "ir", "drs", "dra", "h", "hj", "kh", "sdr", "sdri", "bpk", "tn",
     "ny", "nn", "sp", "mr", "mrs", "ms", "dr", "jr", "sr", "st", "ph", "se", "sh", "mh", "mm",
-    "msi", "mkes", "skm", "ssos", "spd", "spog", "ust", "hon",
-    // ranks
+    "msi", "mkes", "skm", "ssos", "spd", "spog", "ust", "hon", // ranks
     "jend", "kol", "letkol", "mayjen", "brigjen", "kompol", "akbp", "ipda", "iptu", "aiptu",
     "bripka", "brigpol", "kapt", "lt", "gen", "col", "sgt", "capt", "gov", "sen", "rep", "pres",
     // places and addresses
     "kab", "kec", "kel", "ds", "kp", "jl", "jln", "gg", "rt", "rw", "prov", "no", "blok", "kav",
-    "mt", "mt", "ft",
-    // organisations
-    "pt", "cv", "tbk", "inc", "ltd", "co", "corp", "dept", "univ",
-    // shorthands
-    "dll", "dsb", "dst", "dkk", "tsb", "yth", "an", "ybs", "tgl", "hlm", "ket", "vs", "etc",
-    "eg", "ie", "approx", "fig", "vol", "ed", "pp", "al", "ca", "no", "nos", "sept", "okt",
-    "nov", "des", "jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "aug", "sep", "oct",
-    "dec",
+    "mt", "mt", "ft", // organisations
+    "pt", "cv", "tbk", "inc", "ltd", "co", "corp", "dept", "univ", // shorthands
+    "dll", "dsb", "dst", "dkk", "tsb", "yth", "an", "ybs", "tgl", "hlm", "ket", "vs", "etc", "eg",
+    "ie", "approx", "fig", "vol", "ed", "pp", "al", "ca", "no", "nos", "sept", "okt", "nov", "des",
+    "jan", "feb", "mar", "apr", "jun", "jul", "agu", "agt", "aug", "sep", "oct", "dec",
 ];
 
 /// Splits text into sentences; returns byte ranges with surrounding whitespace trimmed.
@@ -87,7 +83,10 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>)
         // Extend over repeated terminators and closing quotes/brackets: `?!`, `.”`, `.)`.
         let mut after = i;
         while let Some(n) = line[after..].chars().next() {
-            if matches!(n, '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']') {
+            if matches!(
+                n,
+                '.' | '!' | '?' | '…' | '"' | '\'' | '”' | '’' | ')' | ']'
+            ) {
                 after += n.len_utf8();
             } else {
                 break;
@@ -123,7 +122,9 @@ fn is_abbreviation_before(line: &str, dot: usize) -> bool {
     let before = &line[..dot];
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '\'' | '/'))
-        .map_or(0, |p| p + before[p..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |p| {
+            p + before[p..].chars().next().map_or(1, char::len_utf8)
+        });
     let word = &before[word_start..];
     if word.is_empty() {
         return false;
@@ -183,7 +184,9 @@ mod tests {
     #[test]
     fn splits_on_terminators_before_capitals() {
         assert_eq!(
-            split("Dua warga meninggal. Petugas menyemprot rumah! Apakah aman? \"Aman,\" kata dia."),
+            split(
+                "Dua warga meninggal. Petugas menyemprot rumah! Apakah aman? \"Aman,\" kata dia."
+            ),
             vec![
                 "Dua warga meninggal.",
                 "Petugas menyemprot rumah!",
@@ -203,7 +206,10 @@ mod tests {
                 "Warga Jl. Merdeka No. 5 dirawat."
             ]
         );
-        assert_eq!(split("Obat, vitamin, dll. Semua gratis."), vec!["Obat, vitamin, dll. Semua gratis."]);
+        assert_eq!(
+            split("Obat, vitamin, dll. Semua gratis."),
+            vec!["Obat, vitamin, dll. Semua gratis."]
+        );
     }
 
     #[test]
@@ -216,18 +222,21 @@ mod tests {
 
     #[test]
     fn lines_are_sentences_and_blank_lines_vanish() {
-        assert_eq!(split("Judul berita\n\n Paragraf satu.\nParagraf dua"), vec![
-            "Judul berita",
-            "Paragraf satu.",
-            "Paragraf dua"
-        ]);
+        assert_eq!(
+            split("Judul berita\n\n Paragraf satu.\nParagraf dua"),
+            vec!["Judul berita", "Paragraf satu.", "Paragraf dua"]
+        );
     }
 
     #[test]
     fn splits_scraper_glued_sentences_but_not_domains() {
         assert_eq!(
             split("Tujuh kasus dilaporkan.Kapal itu berlayar. Kata Kompas.com hari ini."),
-            vec!["Tujuh kasus dilaporkan.", "Kapal itu berlayar.", "Kata Kompas.com hari ini."]
+            vec![
+                "Tujuh kasus dilaporkan.",
+                "Kapal itu berlayar.",
+                "Kata Kompas.com hari ini."
+            ]
         );
     }
 

@@ -248,7 +248,10 @@ mod tests {
             ]
         );
         // A trailing separator is punctuation, not part of the number.
-        assert_eq!(texts("14, lalu"), vec![("14", Number), (",", Punct), ("lalu", Word)]);
+        assert_eq!(
+            texts("14, lalu"),
+            vec![("14", Number), (",", Punct), ("lalu", Word)]
+        );
         assert_eq!(texts("kata-"), vec![("kata", Word), ("-", Punct)]);
     }
 

@@ -7,12 +7,18 @@ use std::path::PathBuf;
 use waspada_text::{clean_article, normalize, sentences};
 
 fn eval_rows(name: &str) -> Option<Vec<serde_json::Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/eval")
+        .join(name);
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("SKIPPED: {} not present", path.display());
         return None;
     };
-    Some(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+    Some(
+        text.lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect(),
+    )
 }
 
 /// Lines of the raw body that are not furniture by any reasonable reading: long prose.
@@ -28,18 +34,32 @@ fn prose_sentences(body: &str) -> Vec<String> {
 /// Sentences that are promotions by their opening words, not prose.
 fn is_promo(s: &str) -> bool {
     let lower = s.to_lowercase();
-    ["baca juga", "tonton", "simak", "artikel ini", "- ", "dapatkan", "ikuti"]
-        .iter()
-        .any(|m| lower.starts_with(m))
+    [
+        "baca juga",
+        "tonton",
+        "simak",
+        "artikel ini",
+        "- ",
+        "dapatkan",
+        "ikuti",
+    ]
+    .iter()
+    .any(|m| lower.starts_with(m))
 }
 
 #[test]
 fn seed_has_no_baca_juga_and_keeps_its_sentences() {
-    let Some(rows) = eval_rows("seed.jsonl") else { return };
+    let Some(rows) = eval_rows("seed.jsonl") else {
+        return;
+    };
     for row in rows {
         let body = row["text"].as_str().unwrap_or("");
         let clean = clean_article(row["title"].as_str(), body);
-        assert!(!clean.text.to_uppercase().contains("BACA JUGA"), "{}", clean.text);
+        assert!(
+            !clean.text.to_uppercase().contains("BACA JUGA"),
+            "{}",
+            clean.text
+        );
         for s in prose_sentences(body) {
             assert!(clean.text.contains(&s), "lost sentence: {s}");
         }
@@ -50,7 +70,9 @@ fn seed_has_no_baca_juga_and_keeps_its_sentences() {
 
 #[test]
 fn dev_articles_lose_furniture_but_no_prose() {
-    let Some(rows) = eval_rows("id_news_dev.jsonl") else { return };
+    let Some(rows) = eval_rows("id_news_dev.jsonl") else {
+        return;
+    };
     let furniture = [
         "SCROLL TO CONTINUE WITH CONTENT",
         "ADVERTISEMENT",
@@ -76,7 +98,10 @@ fn dev_articles_lose_furniture_but_no_prose() {
             }
         }
     }
-    println!("{} articles, {removed} pieces of furniture removed", rows.len());
+    println!(
+        "{} articles, {removed} pieces of furniture removed",
+        rows.len()
+    );
     // Inline removals (photo credits, glued links) may alter a long sentence; none may vanish
     // wholesale in more than a handful of places.
     assert!(lost.len() <= 3, "lost prose sentences: {lost:#?}");
@@ -84,13 +109,23 @@ fn dev_articles_lose_furniture_but_no_prose() {
 
 #[test]
 fn who_pages_keep_paragraphs_and_drop_navigation() {
-    let Some(rows) = eval_rows("who_dons_dev.jsonl") else { return };
+    let Some(rows) = eval_rows("who_dons_dev.jsonl") else {
+        return;
+    };
     for row in &rows {
         let body = row["text"].as_str().unwrap_or("");
         let clean = clean_article(None, body);
         assert!(!clean.text.contains('\r'));
-        assert!(!clean.text.contains("See all DONs related to this event"), "{}", row["id"]);
-        assert!(!clean.text.lines().any(|l| l.starts_with("Read more about")), "{}", row["id"]);
+        assert!(
+            !clean.text.contains("See all DONs related to this event"),
+            "{}",
+            row["id"]
+        );
+        assert!(
+            !clean.text.lines().any(|l| l.starts_with("Read more about")),
+            "{}",
+            row["id"]
+        );
         assert!(!clean.text.contains("\n\n\n"));
         assert!(!clean.text.lines().any(|l| l != l.trim()));
         for s in prose_sentences(body) {

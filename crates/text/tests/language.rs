@@ -114,8 +114,14 @@ fn hint_decides_only_when_the_text_is_ambiguous() {
 #[test]
 fn short_texts_go_to_lingua() {
     let lid = LanguageIdentifier::global();
-    assert_eq!(lid.detect("Wabah demam berdarah merebak di Garut"), Language::Indonesian);
-    assert_eq!(lid.detect("Cholera outbreak spreads in coastal villages"), Language::English);
+    assert_eq!(
+        lid.detect("Wabah demam berdarah merebak di Garut"),
+        Language::Indonesian
+    );
+    assert_eq!(
+        lid.detect("Cholera outbreak spreads in coastal villages"),
+        Language::English
+    );
     assert_eq!(
         lid.detect("Nagkaroon ng pagsiklab ng dengue sa lalawigan ayon sa kagawaran ng kalusugan"),
         Language::Tagalog
@@ -123,7 +129,9 @@ fn short_texts_go_to_lingua() {
 }
 
 fn eval_file(name: &str) -> Option<Vec<serde_json::Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/eval")
+        .join(name);
     let Ok(text) = std::fs::read_to_string(&path) else {
         eprintln!("SKIPPED: {} not present", path.display());
         return None;

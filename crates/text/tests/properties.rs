@@ -2,7 +2,9 @@
 //! arbitrary input.
 
 use proptest::prelude::*;
-use waspada_text::{CharIndex, LanguageIdentifier, Stemmer, clean_article, normalize, sentences, tokens};
+use waspada_text::{
+    CharIndex, LanguageIdentifier, Stemmer, clean_article, normalize, sentences, tokens,
+};
 
 /// Strings biased towards the characters that matter here: Indonesian words, digits,
 /// separators, quotes, newlines, multi-byte letters and invisible characters.

@@ -65,7 +65,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         let results: Vec<Result<Analysis, (String, String)>> = batch
             .par_drain(..)
             .map(|item| match item {
-                InputItem::Article(article) => Ok(analyzer.analyze_with(&article, &options)),
+                InputItem::Article(article) => {
+                    // Last line of defence: a bug on one article must not lose the others.
+                    std::panic::catch_unwind(|| analyzer.analyze_with(&article, &options))
+                        .map_err(|_| (article.id.clone(), "internal error while analysing this article (please report it)".to_string()))
+                }
                 InputItem::Failed { id, error } => Err((id, error)),
             })
             .collect();
