@@ -33,6 +33,8 @@ pub struct PlaceEvidence {
     pub dateline_only: bool,
     /// Where the event happens.
     pub primary: bool,
+    /// Some mention sits in a sentence that reports cases or deaths.
+    pub case_context: bool,
 }
 
 /// A place in the knowledge base.
@@ -46,6 +48,8 @@ pub enum Target {
 
 struct Candidate {
     span: Range<usize>,
+    /// Written as a country would be: "of Chad", "di Yordania", "Jordan's ministry".
+    country_context: bool,
     options: Vec<(usize, bool, bool)>, // (place, qualified, ambiguous)
     countries: Vec<(usize, bool, bool)>, // (country, ambiguous, demonym)
 }
@@ -67,7 +71,9 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
                     _ => {}
                 }
             }
-            (!options.is_empty() || !countries.is_empty()).then(|| Candidate { span: m.start..m.end, options, countries })
+            let country_context = country_context(doc.text, m.start, m.end);
+            (!options.is_empty() || !countries.is_empty())
+                .then(|| Candidate { span: m.start..m.end, country_context, options, countries })
         })
         .collect();
 
@@ -100,6 +106,14 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
         place.parent.as_deref().is_some_and(|parent| context.contains(parent))
     };
 
+    // A sentence naming many countries is a roll-call ("cases in 25 countries:
+    // Japan, Italy, ..."), not a report of each.
+    let mut countries_per_sentence: HashMap<usize, usize> = HashMap::new();
+    for c in candidates.iter().filter(|c| !c.countries.is_empty()) {
+        if let Some(i) = doc.sentence_index(c.span.start) {
+            *countries_per_sentence.entry(i).or_default() += 1;
+        }
+    }
     let mut evidence: HashMap<Target, PlaceEvidence> = HashMap::new();
     let mut order: Vec<Target> = Vec::new();
     for c in &candidates {
@@ -128,8 +142,10 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             * if c.countries.iter().any(|x| Target::Country(x.0) == target && x.2) { 0.5 } else { 1.0 };
         let ev = evidence.entry(target).or_insert_with(|| {
             order.push(target);
-            PlaceEvidence { target, spans: Vec::new(), score: 0.0, dateline_only: true, primary: false }
+            PlaceEvidence { target, spans: Vec::new(), score: 0.0, dateline_only: true, primary: false, case_context: false }
         });
+        let crowded = doc.sentence_index(c.span.start).is_some_and(|i| countries_per_sentence.get(&i).is_some_and(|n| *n > 3));
+        ev.case_context |= !in_dateline && !crowded && doc.sentence_has_cue(c.span.start, reports_cases);
         ev.spans.push(c.span.clone());
         ev.score += weight;
         ev.dateline_only &= in_dateline;
@@ -149,7 +165,11 @@ fn choose(
 ) -> Option<Target> {
     // An ambiguous country form ("Jordan") counts only when the article also names the
     // country unambiguously.
-    let country = c.countries.iter().find(|(i, ambiguous, _)| !ambiguous || named_countries.contains(i)).map(|c| c.0);
+    let country = c
+        .countries
+        .iter()
+        .find(|(i, ambiguous, _)| !ambiguous || c.country_context || named_countries.contains(i))
+        .map(|c| c.0);
     // A level word decides outright.
     if let Some(&(p, _, _)) = c.options.iter().find(|o| o.1) {
         return Some(Target::Place(p));
@@ -190,6 +210,36 @@ fn choose(
     Some(Target::Place(best))
 }
 
+/// The words around a name mark it as a country: a preposition or "ministry of"
+/// before it, or a possessive after it.
+fn country_context(text: &str, start: usize, end: usize) -> bool {
+    const BEFORE: &[&str] = &[
+        "of", "in", "from", "to", "across", "di", "ke", "dari", "negara", "republic", "republik", "asal", "wilayah",
+    ];
+    let before = text[..start].trim_end();
+    let word: String = before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect();
+    let after = &text[end..];
+    BEFORE.iter().any(|w| w.eq_ignore_ascii_case(&word)) || after.starts_with("'s") || after.starts_with("’s")
+}
+
+/// Territories that health authorities report under their sovereign state (WHO
+/// lists French Guiana and Mayotte under France, Hong Kong SAR under China): the
+/// sovereign is added next to the territory.
+pub const SOVEREIGN_OF: &[(&str, &str)] = &[
+    ("HKG", "CHN"), ("MAC", "CHN"), ("GUF", "FRA"), ("MYT", "FRA"), ("REU", "FRA"), ("GLP", "FRA"),
+    ("MTQ", "FRA"), ("NCL", "FRA"), ("PYF", "FRA"), ("MAF", "FRA"), ("BLM", "FRA"), ("SPM", "FRA"),
+    ("WLF", "FRA"), ("PRI", "USA"), ("GUM", "USA"), ("VIR", "USA"), ("ASM", "USA"), ("MNP", "USA"),
+    ("GRL", "DNK"), ("FRO", "DNK"), ("ABW", "NLD"), ("CUW", "NLD"), ("SXM", "NLD"), ("BES", "NLD"),
+    ("BMU", "GBR"), ("CYM", "GBR"), ("GIB", "GBR"), ("VGB", "GBR"), ("TCA", "GBR"), ("MSR", "GBR"),
+    ("AIA", "GBR"), ("FLK", "GBR"), ("SHN", "GBR"), ("PCN", "GBR"), ("COK", "NZL"), ("NIU", "NZL"),
+    ("TKL", "NZL"), ("NFK", "AUS"), ("CXR", "AUS"), ("CCK", "AUS"),
+];
+
+fn reports_cases(c: crate::cues::Cue) -> bool {
+    use crate::cues::Cue;
+    matches!(c, Cue::Ill | Cue::CaseUnit | Cue::Death | Cue::Confirmed | Cue::Suspected)
+}
+
 fn level_rank(level: PlaceLevel) -> u8 {
     match level {
         PlaceLevel::Province => 3,
@@ -206,7 +256,29 @@ pub fn country_of<'a>(kb: &'a KnowledgeBase, t: Target) -> &'a str {
     }
 }
 
-fn mark_primary(places: &mut [PlaceEvidence], kb: &KnowledgeBase, default_country: Option<&str>) {
+/// Adds the sovereign state of every primary territory, as a primary country.
+fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
+    let mut added = Vec::new();
+    for p in places.iter().filter(|p| p.primary) {
+        let code = country_of(kb, p.target);
+        if let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code)
+            && let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign)
+            && !places.iter().chain(added.iter()).any(|q: &PlaceEvidence| q.target == Target::Country(i))
+        {
+            added.push(PlaceEvidence {
+                target: Target::Country(i),
+                spans: p.spans.clone(),
+                score: p.score,
+                dateline_only: p.dateline_only,
+                primary: true,
+                case_context: p.case_context,
+            });
+        }
+    }
+    places.extend(added);
+}
+
+fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_country: Option<&str>) {
     // Local areas (regency/city level, or foreign cities) first.
     let is_local = |t: Target| match t {
         Target::Place(p) => matches!(kb.places[p].level, PlaceLevel::Regency | PlaceLevel::City),
@@ -262,9 +334,12 @@ fn mark_primary(places: &mut [PlaceEvidence], kb: &KnowledgeBase, default_countr
         if let Target::Country(_) = p.target {
             let c = country_of(kb, p.target);
             let s = country_score.get(c).copied().unwrap_or(0.0);
-            p.primary = s > 0.0 && (Some(c) == event_country || s >= top_score * 0.5);
+            // A foreign country also counts when a sentence reports its cases
+            // ("new cases were reported in Bolivia, Colombia and Peru").
+            p.primary = s > 0.0 && (Some(c) == event_country || s >= top_score * 0.35 || p.case_context);
         }
     }
+    add_sovereigns(places, kb);
     // Nothing but the dateline: then the dateline is the best guess.
     if places.iter().all(|p| !p.primary) {
         for p in places.iter_mut().filter(|p| p.dateline_only) {

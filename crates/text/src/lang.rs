@@ -118,6 +118,7 @@ impl serde::Serialize for Language {
 /// small enough to stay within the per-article budget.
 const LEXICAL_SAMPLE_BYTES: usize = 2_000;
 /// How many bytes lingua sees when it has to be asked.
+#[cfg(feature = "lingua")]
 const LINGUA_SAMPLE_BYTES: usize = 600;
 /// A family needs this many function-word hits, and twice the runner-up, to win without lingua.
 const MIN_HITS: u32 = 4;
@@ -364,6 +365,7 @@ const TAGALOG_WORDS: &[&str] = &[
 pub struct LanguageIdentifier {
     words: WordMap,
     // Built on first use only: most articles never need it.
+    #[cfg(feature = "lingua")]
     lingua: OnceLock<lingua::LanguageDetector>,
 }
 
@@ -406,6 +408,7 @@ impl LanguageIdentifier {
         }
         LanguageIdentifier {
             words,
+            #[cfg(feature = "lingua")]
             lingua: OnceLock::new(),
         }
     }
@@ -419,6 +422,7 @@ impl LanguageIdentifier {
 
     /// Loads the lingua models now instead of on the first ambiguous text (for servers that
     /// prefer a predictable first request). Returns the detector for direct use.
+    #[cfg(feature = "lingua")]
     pub fn preload(&self) -> &lingua::LanguageDetector {
         self.lingua.get_or_init(build_lingua)
     }
@@ -495,16 +499,32 @@ impl LanguageIdentifier {
             // A single word or a code: no detector is reliable on that.
             return (Family::Unknown, DecidedBy::NoEvidence);
         }
+        #[cfg(not(feature = "lingua"))]
+        {
+            let _ = sample;
+            // Without lingua: a strict lexical lead still decides; a tie does not.
+            if best > second {
+                return (best_family, DecidedBy::FunctionWords);
+            }
+            (Family::Unknown, DecidedBy::NoEvidence)
+        }
+        #[cfg(feature = "lingua")]
+        {
+            (self.lingua_family(sample), DecidedBy::Lingua)
+        }
+    }
+
+    #[cfg(feature = "lingua")]
+    fn lingua_family(&self, sample: &str) -> Family {
         let lingua_sample = prefix_on_char_boundary(sample, LINGUA_SAMPLE_BYTES);
-        let family = match self.preload().detect_language_of(lingua_sample) {
+        match self.preload().detect_language_of(lingua_sample) {
             Some(lingua::Language::Indonesian | lingua::Language::Malay) => Family::MalayIndonesian,
             Some(lingua::Language::English) => Family::Other(Language::English),
             Some(lingua::Language::Tagalog) => Family::Other(Language::Tagalog),
             Some(lingua::Language::Vietnamese) => Family::Other(Language::Vietnamese),
             Some(lingua::Language::Thai) => Family::Other(Language::Thai),
             _ => Family::Unknown,
-        };
-        (family, DecidedBy::Lingua)
+        }
     }
 
     /// Indonesian vs Malay from marker words; the hint breaks ties; Indonesian by default,
@@ -656,6 +676,7 @@ enum Family {
     Unknown,
 }
 
+#[cfg(feature = "lingua")]
 fn build_lingua() -> lingua::LanguageDetector {
     use lingua::Language as L;
     // Low-accuracy mode loads only the trigram models: a fraction of the load time and memory,

@@ -111,6 +111,7 @@ fn hint_decides_only_when_the_text_is_ambiguous() {
     );
 }
 
+#[cfg(feature = "lingua")]
 #[test]
 fn short_texts_go_to_lingua() {
     let lid = LanguageIdentifier::global();
