@@ -27,6 +27,9 @@ pub struct RawCount {
     pub span: Range<usize>,
     /// Byte offset of the number itself (to find the nearest disease).
     pub at: usize,
+    /// The unit itself says the people are affected ("cases", "korban", "deaths"),
+    /// rather than naming a group ("siswa", "warga").
+    pub affected_unit: bool,
 }
 
 /// An animal host found in the text, for species attribution.
@@ -118,6 +121,7 @@ pub fn find_counts(
         if n.value.is_some() && value.is_none() {
             continue; // fractions are not counts
         }
+        let affected_unit = matches!(unit, Unit::Case | Unit::Affected { .. } | Unit::Kind(_) | Unit::Sample);
         out.push(RawCount {
             kind,
             value,
@@ -126,6 +130,7 @@ pub fn find_counts(
             cumulative,
             span,
             at: n.start,
+            affected_unit,
         });
     }
     dedupe(out)
@@ -137,17 +142,19 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)\b(?:an?|one|first|satu|sebuah)\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspected|baru|positif)\s+){0,3}(case|death|kasus|kematian)\b",
+            r"(?i)\b(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)\b",
         )
         .expect("singular count pattern is valid")
     });
     for caps in re.captures_iter(text) {
         let m = caps.get(0).expect("group 0");
-        let unit = caps.get(1).map_or("", |u| u.as_str()).to_ascii_lowercase();
+        let unit = caps.name("unit").map_or("", |u| u.as_str()).to_ascii_lowercase();
+        // "the country's 14th case": the 14th so far.
+        let ordinal = caps.name("ord").and_then(|o| o.as_str().parse::<u64>().ok());
         let whole = m.as_str().to_ascii_lowercase();
         let kind = if unit == "death" || unit == "kematian" || whole.contains("fatal") {
             "deaths"
-        } else if whole.contains("suspected") || whole.contains("probable") {
+        } else if whole.contains("suspect") || whole.contains("probable") {
             "suspected"
         } else if whole.contains("confirmed") || whole.contains("positif") {
             "confirmed"
@@ -156,12 +163,13 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
         };
         out.push(RawCount {
             kind,
-            value: Some(1),
+            value: Some(ordinal.unwrap_or(1)),
             approximate: false,
             species: "human".into(),
-            cumulative: false,
+            cumulative: ordinal.is_some(),
             span: m.start()..m.end(),
             at: m.start(),
+            affected_unit: true,
         });
     }
 }
@@ -426,6 +434,8 @@ mod tests {
             vec![("cases", Some(326), "human".into()), ("cases", Some(2565), "human".into())]
         );
         assert_eq!(counts("reported an imported case of Lassa fever", &[]), vec![("cases", Some(1), "human".into())]);
+        assert_eq!(counts("A suspected, imported case of Lassa", &[]), vec![("suspected", Some(1), "human".into())]);
+        assert_eq!(counts("confirmed the country's 14th case of human infection", &[]), vec![("cases", Some(14), "human".into())]);
         assert_eq!(counts("28 sampel masih dalam pemeriksaan", &[]), vec![("suspected", Some(28), "human".into())]);
         assert!(counts("28 sampel dikirim ke laboratorium", &[]).is_empty());
     }

@@ -72,6 +72,28 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
             acc.strong |= !weak;
         }
     }
+    // Syndromic rule: vomiting or diarrhoea after a shared meal is a suspected
+    // food poisoning even where the article never writes "keracunan".
+    if let Some(fp) = kb.diseases.iter().position(|d| d.id == "food_poisoning")
+        && !by_disease.contains_key(&fp)
+    {
+        let spans = meal_then_symptoms(doc);
+        if !spans.is_empty() {
+            order.push(fp);
+            let in_title = spans.iter().any(|s| s.start < doc.title_end);
+            by_disease.insert(
+                fp,
+                Acc {
+                    score: spans.len() as f64 + if in_title { 2.0 } else { 0.0 },
+                    spans,
+                    full: true,
+                    strong: true,
+                    in_title,
+                    abbreviation_spans: Vec::new(),
+                },
+            );
+        }
+    }
     let mut out = Vec::new();
     for d in order {
         let acc = by_disease.remove(&d).expect("every ordered disease has evidence");
@@ -152,6 +174,32 @@ fn contains_words(text: &str, name: &str) -> bool {
         let after = text[i + name.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// Sentences in which people fall ill (vomiting, diarrhoea, nausea) after eating:
+/// returns the "after eating" phrases.
+fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static MEAL: OnceLock<Regex> = OnceLock::new();
+    static SYMPTOM: OnceLock<Regex> = OnceLock::new();
+    let meal = MEAL.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:usai|setelah|sesudah|seusai|selepas|pasca|after)\s+(?:pagi\s+harinya\s+)?(?:menyantap|santap|mengonsumsi|mengkonsumsi|konsumsi|memakan|makan|menikmati|eating|consuming)\b")
+            .expect("meal pattern is valid")
+    });
+    let symptom = SYMPTOM.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:mual|muntah|diare|sakit\s+perut|mulas|nausea|vomiting|diarrh(?:o)?ea|abdominal\s+pain)\b")
+            .expect("symptom pattern is valid")
+    });
+    let mut out = Vec::new();
+    for m in meal.find_iter(doc.text) {
+        let Some(i) = doc.sentence_index(m.start()) else { continue };
+        let sentence = &doc.text[doc.sentences[i].clone()];
+        if symptom.is_match(sentence) {
+            out.push(m.start()..m.end());
+        }
+    }
+    out
 }
 
 fn is_case_talk(c: Cue) -> bool {

@@ -284,6 +284,12 @@ impl Analyzer {
 
         // Relevance.
         let count_of = |pred: &dyn Fn(&counts::RawCount) -> bool| raw_counts.iter().filter(|c| pred(c)).count();
+        let figure_counts = |c: &counts::RawCount| {
+            !c.approximate
+                && (c.affected_unit
+                    || doc.sentence_index(c.at).is_some_and(|i| disease_sentences.contains(&i))
+                    || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
+        };
         let cue_count = |cue: Cue| doc.cues.iter().filter(|c| c.cue == cue).count();
         let sentences_with_disease = disease_ev
             .iter()
@@ -296,9 +302,14 @@ impl Analyzer {
             primary_disease: primary_disease.is_some_and(|d| d.strong),
             disease_in_title: primary_disease.is_some_and(|d| d.in_title),
             any_disease: !disease_ev.is_empty(),
-            human_cases: count_of(&|c| c.species == "human" && c.kind != "deaths" && c.kind != "recovered"),
-            human_deaths: count_of(&|c| c.species == "human" && c.kind == "deaths"),
-            animal_counts: count_of(&|c| c.species != "human"),
+            // Figures count when exact and stated in a sentence that names a disease or
+            // illness: "178 orang terkonfirmasi positif Covid-19", not "238 jemaah dirawat"
+            // for heatstroke three paragraphs later.
+            human_cases: count_of(&|c| {
+                c.species == "human" && c.kind != "deaths" && c.kind != "recovered" && figure_counts(c)
+            }),
+            human_deaths: count_of(&|c| c.species == "human" && c.kind == "deaths" && figure_counts(c)),
+            animal_counts: count_of(&|c| c.species != "human" && figure_counts(c)),
             count_in_title: raw_counts.iter().any(|c| c.at < title_end),
             klb_declared,
             outbreak_words: cue_count(Cue::Outbreak),

@@ -67,10 +67,15 @@ pub fn score(e: &Evidence) -> Relevance {
     let mut parts: Vec<Scored> = Vec::new();
     let mut add = |weight: f64, reason: String| parts.push(Scored { weight, reason });
 
+    // Cases and deaths reported with outbreak vocabulary: an outbreak of a disease
+    // not (yet) named, or named only in a headline we did not get.
+    let unnamed_outbreak = e.human_cases > 0 && e.human_deaths > 0 && e.outbreak_words > 0;
     if e.primary_disease {
         add(1.5, "names a disease as its subject".into());
     } else if e.any_disease {
         add(0.3, "mentions a disease in passing".into());
+    } else if unnamed_outbreak {
+        add(-1.0, "but: names no disease (cases and deaths of an unnamed illness)".into());
     } else {
         add(-3.0, "but: names no disease".into());
     }
@@ -82,7 +87,7 @@ pub fn score(e: &Evidence) -> Relevance {
     }
     // Figures matter when they are figures of a disease: deaths in a clash or a road
     // accident are not an outbreak.
-    let figure_weight = if e.primary_disease { 1.0 } else { 0.35 };
+    let figure_weight = if e.primary_disease || unnamed_outbreak { 1.0 } else { 0.35 };
     if e.human_deaths > 0 {
         add(1.2 * figure_weight, "deaths reported".into());
     }
@@ -117,7 +122,7 @@ pub fn score(e: &Evidence) -> Relevance {
         add(-1.0, "but: the disease is rarely mentioned".into());
     }
     if e.advice_title {
-        add(-1.6, "but: the headline gives advice or an expert view".into());
+        add(-2.2, "but: the headline gives advice or an expert view".into());
     }
     if e.denial_in_title {
         add(-2.5, "but: the headline says there are no cases".into());
