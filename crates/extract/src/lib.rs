@@ -284,11 +284,13 @@ impl Analyzer {
 
         // Relevance.
         let count_of = |pred: &dyn Fn(&counts::RawCount) -> bool| raw_counts.iter().filter(|c| pred(c)).count();
+        // A hedged round number ("sekitar 1.000 orang") usually gives the scale of
+        // something else; a vague one ("ratusan siswa keracunan") is a classic early report.
         let figure_counts = |c: &counts::RawCount| {
-            !c.approximate
+            !(c.approximate && c.value.is_some() && !c.affected_unit)
                 && (c.affected_unit
                     || doc.sentence_index(c.at).is_some_and(|i| disease_sentences.contains(&i))
-                    || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
+                || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
         };
         let cue_count = |cue: Cue| doc.cues.iter().filter(|c| c.cue == cue).count();
         let sentences_with_disease = disease_ev

@@ -143,6 +143,8 @@ struct Patterns {
     byline: Regex,
     reporter_code: Regex,
     /// Photo credits in parentheses: "(Foto: …)", "(Dok. …)", "(SHUTTERSTOCK/…)".
+    /// No bounded repetitions in these patterns: `.{0,250}` over Unicode classes compiles to
+    /// a huge automaton (tens of milliseconds at start-up); lengths are checked in code.
     photo_credit: Regex,
     /// Lines that start as a caption: "Foto: …", "FOTO: ANTARA/…", "ANTARA FOTO/…".
     caption_line: Regex,
@@ -158,21 +160,21 @@ fn patterns() -> &'static Patterns {
     P.get_or_init(|| {
         let re = |s: &str| Regex::new(s).expect("boilerplate pattern is valid");
         let related = r"(?i)(?-u:\b)(?:baca juga|baca pula|baca lainnya|lihat juga|simak juga)(?-u:\b)\s*(?::|>>|»|-)?\s*|(?-u:\b)(?:read also|also read|related)\s*:\s*";
-        let photo_credit = r"(?i:\(\s*(?:foto|photo|dok\.?|doc\.?|dokumentasi|ilustrasi|sumber foto|tangkapan layar|screenshot)\s*[:./][^()\n]{0,120}\))|\((?:ANTARA(?: FOTO)?|SHUTTERSTOCK|Shutterstock|ISTOCK|iStock|ISTOCKPHOTO|iStockphoto|FREEPIK|Freepik|GETTY IMAGES|Getty Images|AFP|REUTERS|AP(?: PHOTO)?|KOMPAS\.com|KOMPAS\.COM|Kompas\.com|TRIBUNNEWS|DETIKCOM|UNSPLASH|Unsplash|PEXELS|Pexels|PIXABAY|DOK|Dok)\s*/[^(),\n]{1,80}\)";
-        let inline_ad = r"ADVERTISEMENT|SCROLL TO CONTINUE WITH CONTENT|\[Gambas:[^\]\n]{0,80}\]";
+        let photo_credit = r"(?i:\(\s*(?:foto|photo|dok\.?|doc\.?|dokumentasi|ilustrasi|sumber foto|tangkapan layar|screenshot)\s*[:./][^()\n]*\))|\((?:ANTARA(?: FOTO)?|SHUTTERSTOCK|Shutterstock|ISTOCK|iStock|ISTOCKPHOTO|iStockphoto|FREEPIK|Freepik|GETTY IMAGES|Getty Images|AFP|REUTERS|AP(?: PHOTO)?|KOMPAS\.com|KOMPAS\.COM|Kompas\.com|TRIBUNNEWS|DETIKCOM|UNSPLASH|Unsplash|PEXELS|Pexels|PIXABAY|DOK|Dok)\s*/[^(),\n]+\)";
+        let inline_ad = r"ADVERTISEMENT|SCROLL TO CONTINUE WITH CONTENT|\[Gambas:[^\]\n]*\]";
         Patterns {
             inline_any: re(&format!("(?:{related})|(?:{photo_credit})|(?:{inline_ad})")),
             whole_line: re(r"(?i)^(?:advertisement|iklan|scroll to continue with content|scroll to resume content|null|undefined|nan|lihat foto|halaman selanjutnya|halaman berikutnya|selanjutnya|sebelumnya|berikutnya|next|load more|bagikan|bagikan artikel ini|share|share this article|facebook|twitter|x|whatsapp|telegram|line|email|e-mail|copy link|salin link|salin tautan|tweet|pinterest|linkedin|see all dons related to this event|read more|baca selengkapnya|komentar|tutup|close|halaman \d+(?:\s*(?:dari|of)\s*\d+)?|\d+\s*/\s*\d+)$"),
             related: re(related),
             related_start: re(&format!("^(?:{related})")),
             video: re(r"(?i)^(?:simak|tonton|saksikan|lihat)\s+(?:juga\s+)?(?:video|videonya|selengkapnya|live)(?-u:\b)|^\[gambas:"),
-            social: re(r"(?i)^\W*(?:dapatkan|ikuti|follow|gabung|bergabung|klik|baca berita|simak berita|update berita|cek berita|join)(?-u:\b).{0,250}(?-u:\b)(?:google news|whatsapp|telegram|instagram|channel|saluran|aplikasi|tiktok|youtube|twitter|facebook)(?-u:\b)"),
+            social: re(r"(?i)^\W*(?:dapatkan|ikuti|follow|gabung|bergabung|klik|baca berita|simak berita|update berita|cek berita|join)(?-u:\b).*(?-u:\b)(?:google news|whatsapp|telegram|instagram|channel|saluran|aplikasi|tiktok|youtube|twitter|facebook)(?-u:\b)"),
             app: re(r"(?i)^(?:download|unduh)\s+(?:aplikasi|app|apps)(?-u:\b)"),
             syndication: re(r"(?i)^artikel ini (?:telah |sudah |pernah |juga |sebelumnya )*(?:tayang|terbit|dimuat|diterbitkan|bersumber|ditayangkan|dipublikasikan)(?-u:\b)"),
             byline: re(r"(?i)^\(?\s*(?:editor|penulis|reporter|pewarta|kontributor|redaktur|penyunting|sumber|source|fotografer|videografer|copyright|hak cipta|writer|author|laporan wartawan|wartawan)\s*:"),
             reporter_code: re(r"^\(\s*[A-Za-z]{1,6}\d{0,4}(?:\s*[/|-]\s*[A-Za-z]{1,6}\d{0,4})*\s*\)$|^\(\s*\*+\s*\)$"),
             photo_credit: re(photo_credit),
-            caption_line: re(r"(?i)^(?:foto|photo)\s*[:/]|^antara foto/|^\(?ilustrasi(?-u:\b).{0,160}(?:dok\.?|foto|shutterstock|istock|freepik|getty|unsplash|pexels|antara)"),
+            caption_line: re(r"(?i)^(?:foto|photo)\s*[:/]|^antara foto/|^\(?ilustrasi(?-u:\b).*(?:dok\.?|foto|shutterstock|istock|freepik|getty|unsplash|pexels|antara)"),
             inline_ad: re(inline_ad),
         }
     })
@@ -180,6 +182,8 @@ fn patterns() -> &'static Patterns {
 
 /// Longest line that a whole-line prefix rule may drop: real paragraphs are longer.
 const MAX_FURNITURE_LINE: usize = 300;
+/// Longest parenthesised photo credit; a longer parenthesis is prose.
+const MAX_CREDIT: usize = 160;
 /// Longest line taken for a link title after a bare "Baca juga:" line.
 const MAX_HEADLINE: usize = 160;
 
@@ -355,7 +359,7 @@ fn classify_line(line: &str, p: &Patterns) -> LineVerdict {
         return LineVerdict::Drop(PhotoCaption);
     }
     if line.len() <= 250
-        && let Some(m) = p.photo_credit.find(line)
+        && let Some(m) = p.photo_credit.find(line).filter(|m| m.len() <= MAX_CREDIT)
     {
         // A short line that carries a photo credit is a caption, whatever else it says.
         let rest = format!("{}{}", &line[..m.start()], &line[m.end()..]);
@@ -402,7 +406,7 @@ fn clean_inline<'a>(
     if p.photo_credit.is_match(&s) {
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
-        for m in p.photo_credit.find_iter(&s) {
+        for m in p.photo_credit.find_iter(&s).filter(|m| m.len() <= MAX_CREDIT) {
             // Only credits that name a photo or an agency/photographer pair; "(6/7/2021)"
             // and "(ISPA)" do not match the pattern at all.
             record(removed, BoilerplateKind::PhotoCaption, m.as_str());
