@@ -142,11 +142,12 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)\b(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)\b",
+            r"(?i)(?-u:\b)(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)(?-u:\b)",
         )
         .expect("singular count pattern is valid")
     });
-    for caps in re.captures_iter(text) {
+    let found = re.find_iter(text).filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
+    for caps in found {
         let m = caps.get(0).expect("group 0");
         let unit = caps.name("unit").map_or("", |u| u.as_str()).to_ascii_lowercase();
         // "the country's 14th case": the 14th so far.

@@ -96,7 +96,8 @@ fn date_regex() -> &'static Regex {
           | \b(?:last|on)\s+(?P<wd5>{wd})\b
         "
         );
-        Regex::new(&pattern).expect("date pattern is valid")
+        // ASCII word boundaries keep the regex on its fast DFA path for non-ASCII text.
+        Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")).expect("date pattern is valid")
     })
 }
 
@@ -104,7 +105,10 @@ fn date_regex() -> &'static Regex {
 /// Relative and year-less dates need `published`; without it they are skipped.
 pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
     let mut out = Vec::new();
-    for caps in date_regex().captures_iter(text) {
+    let re = date_regex();
+    // Find matches with the DFA, then resolve capture groups on each short match only.
+    let found = re.find_iter(text).filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
+    for caps in found {
         let whole = caps.get(0).expect("group 0 always matches");
         let (start, end) = (whole.start(), whole.end());
         let get = |name: &str| caps.name(name).map(|m| m.as_str());

@@ -118,7 +118,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
             primary: false,
         });
     }
-    let mut out = fold_generic(out, kb);
+    let mut out = fold_generic(out);
     mark_primary(&mut out);
     out
 }
@@ -127,12 +127,12 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
 /// of the generic is part of the specific name as written: "influenza" into "avian
 /// influenza A(H5N1)", "meningitis" into "meningococcal meningitis", "demam
 /// berdarah" into "demam berdarah Ebola". The article is about the specific one.
-fn fold_generic(mut list: Vec<DiseaseEvidence>, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
+fn fold_generic(mut list: Vec<DiseaseEvidence>) -> Vec<DiseaseEvidence> {
     let n = list.len();
     let mut target: Vec<Option<usize>> = vec![None; n];
     for g in 0..n {
-        let generic_names: Vec<String> =
-            kb.diseases[list[g].disease].synonyms.iter().map(|s| s.text.to_lowercase()).collect();
+        // Only the generic's own matched forms can sit inside a specific name.
+        let generic_names = &list[g].mention_texts;
         for (s, specific) in list.iter().enumerate() {
             if s == g {
                 continue;
@@ -184,11 +184,11 @@ fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
     static MEAL: OnceLock<Regex> = OnceLock::new();
     static SYMPTOM: OnceLock<Regex> = OnceLock::new();
     let meal = MEAL.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:usai|setelah|sesudah|seusai|selepas|pasca|after)\s+(?:pagi\s+harinya\s+)?(?:menyantap|santap|mengonsumsi|mengkonsumsi|konsumsi|memakan|makan|menikmati|eating|consuming)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:usai|setelah|sesudah|seusai|selepas|pasca|after)\s+(?:pagi\s+harinya\s+)?(?:menyantap|santap|mengonsumsi|mengkonsumsi|konsumsi|memakan|makan|menikmati|eating|consuming)(?-u:\b)")
             .expect("meal pattern is valid")
     });
     let symptom = SYMPTOM.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:mual|muntah|diare|sakit\s+perut|mulas|nausea|vomiting|diarrh(?:o)?ea|abdominal\s+pain)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:mual|muntah|diare|sakit\s+perut|mulas|nausea|vomiting|diarrh(?:o)?ea|abdominal\s+pain)(?-u:\b)")
             .expect("symptom pattern is valid")
     });
     let mut out = Vec::new();

@@ -50,7 +50,7 @@ pub struct KlbFinding {
 fn klb_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bkejadian\s+luar\s+biasa\b|\bKLB\b|\boutbreak\s+(?:was\s+|has\s+been\s+)?declared\b|\bdeclared\s+(?:an?\s+)?outbreak\b")
+        Regex::new(r"(?i)(?-u:\b)kejadian\s+luar\s+biasa(?-u:\b)|(?-u:\b)KLB(?-u:\b)|(?-u:\b)outbreak\s+(?:was\s+|has\s+been\s+)?declared(?-u:\b)|(?-u:\b)declared\s+(?:an?\s+)?outbreak(?-u:\b)")
             .expect("KLB pattern is valid")
     })
 }
@@ -59,7 +59,7 @@ fn declare_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:menetapkan|ditetapkan|tetapkan|penetapan|menetapkannya|berstatus|status|dinyatakan|menyatakan|nyatakan|umumkan|mengumumkan|diumumkan|memberlakukan|diberlakukan|berlakukan|declared?|declaring)\b",
+            r"(?i)(?-u:\b)(?:menetapkan|ditetapkan|tetapkan|penetapan|menetapkannya|berstatus|status|dinyatakan|menyatakan|nyatakan|umumkan|mengumumkan|diumumkan|memberlakukan|diberlakukan|berlakukan|declared?|declaring)(?-u:\b)",
         )
         .expect("declaration pattern is valid")
     })
@@ -69,7 +69,7 @@ fn hedge_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:belum|tidak|tak|bukan|enggan|batal|urung|tanpa|mengusulkan|usulkan|usul|usulan|diusulkan|mempertimbangkan|pertimbangkan|dipertimbangkan|wacana|berpotensi|potensi|bisa|dapat|bila|jika|apabila|kalau|akan|mungkin|ancaman|terancam|mencabut|dicabut|cabut|berakhir|not|no|may|could|would|if|considering|lifted|ended)\b",
+            r"(?i)(?-u:\b)(?:belum|tidak|tak|bukan|enggan|batal|urung|tanpa|mengusulkan|usulkan|usul|usulan|diusulkan|mempertimbangkan|pertimbangkan|dipertimbangkan|wacana|berpotensi|potensi|bisa|dapat|bila|jika|apabila|kalau|akan|mungkin|ancaman|terancam|mencabut|dicabut|cabut|berakhir|not|no|may|could|would|if|considering|lifted|ended)(?-u:\b)",
         )
         .expect("hedge pattern is valid")
     })
@@ -78,7 +78,7 @@ fn hedge_regex() -> &'static Regex {
 fn other_meaning_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:kongres|musyawarah|munas|munaslub|rapat|muktamar|partai|demokrat|PSSI|DPP|DPD|ketua\s+umum|caketum|pengurus|kader|AD/ART)\b")
+        Regex::new(r"(?i)(?-u:\b)(?:kongres|musyawarah|munas|munaslub|rapat|muktamar|partai|demokrat|PSSI|DPP|DPD|ketua\s+umum|caketum|pengurus|kader|AD/ART)(?-u:\b)")
             .expect("other-meaning pattern is valid")
     })
 }

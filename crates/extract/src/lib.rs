@@ -458,7 +458,7 @@ impl Analyzer {
 fn is_advice_title(title: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:waspada|waspadai|diimbau|imbau|imbauan|tips|cara|cegah|mencegah|pencegahan|kenali|apa\s+itu|mengapa|kenapa|benarkah|pakar|ahli|dokter|gejala|penyebab|mitos|fakta|how\s+to|what\s+is|why|tips|advice|expert)\b|\?\s*$")
+        Regex::new(r"(?i)(?-u:\b)(?:waspada|waspadai|diimbau|imbau|imbauan|tips|cara|cegah|mencegah|pencegahan|kenali|apa\s+itu|mengapa|kenapa|benarkah|pakar|ahli|dokter|gejala|penyebab|mitos|fakta|how\s+to|what\s+is|why|tips|advice|expert)(?-u:\b)|\?\s*$")
             .expect("advice title pattern is valid")
     })
     .is_match(title)
@@ -468,7 +468,7 @@ fn is_advice_title(title: &str) -> bool {
 fn names_human_infection(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\bhuman\s+(?:case|cases|infection|infections)\b|\b(?:pada|ke|kepada|menulari|menjangkiti)\s+manusia\b|\bkasus\s+manusia\b|\bpasien\b|\bpatients?\b")
+        Regex::new(r"(?i)(?-u:\b)human\s+(?:case|cases|infection|infections)(?-u:\b)|(?-u:\b)(?:pada|ke|kepada|menulari|menjangkiti)\s+manusia(?-u:\b)|(?-u:\b)kasus\s+manusia(?-u:\b)|(?-u:\b)pasien(?-u:\b)|(?-u:\b)patients?(?-u:\b)")
             .expect("human infection pattern is valid")
     })
     .is_match(text)

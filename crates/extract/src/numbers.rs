@@ -100,8 +100,15 @@ enum Word {
 
 fn word(w: &str) -> Option<Word> {
     use Word::*;
-    let lower = w.to_ascii_lowercase();
-    Some(match lower.as_str() {
+    // Every number word is short ASCII: lower-case it on the stack.
+    if w.len() > 13 || !w.is_ascii() {
+        return None;
+    }
+    let mut buf = [0u8; 13];
+    buf[..w.len()].copy_from_slice(w.as_bytes());
+    buf[..w.len()].make_ascii_lowercase();
+    let lower = std::str::from_utf8(&buf[..w.len()]).ok()?;
+    Some(match lower {
         "satu" | "one" => Unit(1),
         "dua" | "two" => Unit(2),
         "tiga" | "three" => Unit(3),

@@ -33,7 +33,10 @@ pub struct Disease {
     pub icd10_name: Option<String>,
     /// Host species ids (see [`Host`]) the disease affects: `human`, `pig`, `cattle`, ...
     pub hosts: Vec<String>,
-    /// Grouping for analysts: `vector_borne`, `respiratory`, `foodborne`, `zoonotic`, `animal`, ...
+    /// Grouping for analysts: `vector_borne`, `respiratory`, `enteric`, `foodborne`,
+    /// `vaccine_preventable`, `zoonotic`, `viral_haemorrhagic`, `bloodborne_sexual`,
+    /// `neglected_tropical`, `neurological`, `skin`, `syndrome`, `poisoning`, `unknown`,
+    /// `animal` (every animal-only disease).
     pub category: String,
     /// Listed among the SKDR (Indonesia's early-warning system) syndromes/diseases.
     #[serde(default)]

@@ -284,8 +284,9 @@ pub(crate) fn assemble(
 ) -> String {
     let mut paras = required;
     let mut len: usize = paras.iter().map(|p| p.len() + 2).sum();
-    // Keep the last required paragraph last: optional ones go before it.
-    let last = paras.pop();
+    // With more than one required paragraph the last one closes the article (a KLB line,
+    // say): optional ones go before it. A lone lead stays first.
+    let last = if paras.len() > 1 { paras.pop() } else { None };
     for p in optional {
         if len >= target {
             break;

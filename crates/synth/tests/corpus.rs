@@ -90,6 +90,14 @@ fn text_agrees_with_truth() {
             a.title
         );
         assert!(!a.title.is_empty() && a.url.starts_with("https://"));
+        // The dateline opens the article: "GARUT, WARTAKITA.id -", "CEBU CITY, July 6, 2025
+        // (SEA Tribune) -", "IPOH:".
+        let head: String = a.text.chars().take(90).collect();
+        let place = head.split([',', ':']).next().unwrap();
+        assert!(!place.is_empty() && place.to_uppercase() == place, "{}: starts {head:?}", a.id);
+        if a.lang != "ms" {
+            assert!(head.contains(&a.source), "{}: starts {head:?}", a.id);
+        }
         if a.truth.klb {
             assert!(
                 a.text.contains("status Kejadian Luar Biasa (KLB)")

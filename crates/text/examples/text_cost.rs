@@ -10,7 +10,10 @@ use waspada_text::{LanguageIdentifier, clean_article, normalize, sentences, toke
 fn main() {
     let t = Instant::now();
     let _ = clean_article(Some("Judul"), "Isi berita. Baca juga: Judul Lain");
-    println!("first clean_article (compiles the boilerplate patterns): {:?}", t.elapsed());
+    println!(
+        "first clean_article (compiles the boilerplate patterns): {:?}",
+        t.elapsed()
+    );
     let t = Instant::now();
     let lid = LanguageIdentifier::global();
     println!("identifier construction: {:?}", t.elapsed());

@@ -406,7 +406,11 @@ fn clean_inline<'a>(
     if p.photo_credit.is_match(&s) {
         let mut out = String::with_capacity(s.len());
         let mut last = 0;
-        for m in p.photo_credit.find_iter(&s).filter(|m| m.len() <= MAX_CREDIT) {
+        for m in p
+            .photo_credit
+            .find_iter(&s)
+            .filter(|m| m.len() <= MAX_CREDIT)
+        {
             // Only credits that name a photo or an agency/photographer pair; "(6/7/2021)"
             // and "(ISPA)" do not match the pattern at all.
             record(removed, BoilerplateKind::PhotoCaption, m.as_str());

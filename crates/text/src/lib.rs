@@ -16,6 +16,9 @@
 //!   article in microseconds; lingua (six languages, low-accuracy mode, models loaded on
 //!   first need) handles the short and mixed rest; a marker-word step and the source's hint
 //!   decide Indonesian versus Malay, which lingua cannot. See [`lang`].
+//! - **Features.** `lingua` (default) links the lingua models (about 22 MB of binary for the
+//!   six languages); without it, texts the scorer cannot decide come out as the scorer's best
+//!   guess, the hint, or `Unknown`. `serde` serialises [`Language`] as its ISO code.
 //! - **Stemming is dictionary-free on purpose**: the Sastrawi/Kateglo root list is
 //!   CC BY-NC-SA (non-commercial). See [`stem`] for the rules and the licence reasoning.
 
