@@ -145,7 +145,7 @@ impl Gazetteer {
         }
         let mut groups: Vec<(String, Vec<Pattern>)> = groups.into_iter().collect();
         // Deterministic pattern ids, whatever the hash map's order.
-        groups.sort_by(|a, b| a.0.cmp(&b.0));
+        groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let automaton = DoubleArrayAhoCorasick::with_values(
             groups.iter().enumerate().map(|(i, (key, _))| (key.as_str(), i as u32)),
         )

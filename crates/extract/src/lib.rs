@@ -468,7 +468,7 @@ fn is_advice_title(title: &str) -> bool {
 fn names_human_infection(text: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)(?-u:\b)human\s+(?:case|cases|infection|infections)(?-u:\b)|(?-u:\b)(?:pada|ke|kepada|menulari|menjangkiti)\s+manusia(?-u:\b)|(?-u:\b)kasus\s+manusia(?-u:\b)|(?-u:\b)pasien(?-u:\b)|(?-u:\b)patients?(?-u:\b)")
+        Regex::new(r"(?i)(?-u:\b)human\s+(?:case|cases|infection|infections)(?-u:\b)|(?-u:\b)(?:pada|ke|kepada|menulari|menjangkiti)\s+manusia(?-u:\b)|(?-u:\b)kasus\s+manusia(?-u:\b)|(?-u:\b)pasien(?-u:\b)|(?-u:\b)patients?(?-u:\b)|(?-u:\b)year-old(?-u:\b)|(?-u:\b)berusia(?-u:\b)|(?-u:\b)(?:man|woman|boy|girl|bocah|balita)(?-u:\b)")
             .expect("human infection pattern is valid")
     })
     .is_match(text)

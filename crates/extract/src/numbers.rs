@@ -41,6 +41,10 @@ impl NumberMention {
 /// Parses a run of digits with separators (`1.234`, `1,5`, `12`) in the given style.
 /// Returns `None` when the string is not a well-formed number.
 pub fn parse_digits(s: &str, style: NumberStyle) -> Option<f64> {
+    if s.contains(' ') {
+        // Space-grouped thousands, already validated by the scanner.
+        return s.replace(' ', "").parse().ok();
+    }
     if s.is_empty() || !s.as_bytes()[0].is_ascii_digit() {
         return None;
     }
@@ -327,6 +331,17 @@ impl Iterator for WordScanner<'_> {
                     {
                         i += 1;
                     }
+                    // "41 475 cases": WHO groups thousands with spaces. Join groups of
+                    // exactly three digits after a first group of at most three.
+                    if i - start <= 3 && !b[start..i].contains(&b'.') && !b[start..i].contains(&b',') {
+                        while i + 4 <= b.len()
+                            && b[i] == b' '
+                            && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
+                            && (i + 4 == b.len() || !b[i + 4].is_ascii_alphanumeric())
+                        {
+                            i += 4;
+                        }
+                    }
                     self.pos = i;
                     // "Covid-19", "H5N1", "2x": digits attached to letters are not counts.
                     let glued_after = i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80);
@@ -388,6 +403,7 @@ mod tests {
         assert_eq!(values("twenty-one cases"), vec![Some(21.0)]);
         assert_eq!(values("dua juta tiga ratus ribu"), vec![Some(2_300_000.0)]);
         assert_eq!(values("1,2 juta"), vec![Some(1_200_000.0)]);
+        assert_eq!(values("a total of 41 475 cases and 1576 deaths"), vec![Some(41475.0), Some(1576.0)]);
     }
 
     #[test]

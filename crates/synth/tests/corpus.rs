@@ -94,7 +94,11 @@ fn text_agrees_with_truth() {
         // (SEA Tribune) -", "IPOH:".
         let head: String = a.text.chars().take(90).collect();
         let place = head.split([',', ':']).next().unwrap();
-        assert!(!place.is_empty() && place.to_uppercase() == place, "{}: starts {head:?}", a.id);
+        assert!(
+            !place.is_empty() && place.to_uppercase() == place,
+            "{}: starts {head:?}",
+            a.id
+        );
         if a.lang != "ms" {
             assert!(head.contains(&a.source), "{}: starts {head:?}", a.id);
         }
