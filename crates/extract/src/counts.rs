@@ -211,7 +211,7 @@ impl Unit {
 const MODIFIERS: &[&str] = &[
     "additional", "new", "more", "further", "other", "imported", "secondary", "autochthonous", "human",
     "fatal", "related", "locally", "acquired", "laboratory-confirmed", "lab-confirmed", "confirmed",
-    "suspected", "probable", "reported", "baru", "tambahan", "lagi", "lainnya", "warga",
+    "suspected", "probable", "reported", "baru", "tambahan", "lagi", "lainnya",
 ];
 
 /// Skips spaces and up to three modifier words after `at`; returns the position of
@@ -430,6 +430,7 @@ mod tests {
             vec![("confirmed", Some(2), "human".into())]
         );
         assert_eq!(counts("terdapat 11 korban dari sekolah itu", &[]), vec![("cases", Some(11), "human".into())]);
+        assert_eq!(counts("1.391 warga terjangkit DBD", &[]), vec![("cases", Some(1391), "human".into())]);
         assert_eq!(
             counts("326 dari 2.565 penumpang jatuh sakit", &[]),
             vec![("cases", Some(326), "human".into()), ("cases", Some(2565), "human".into())]

@@ -289,6 +289,7 @@ impl Analyzer {
         let figure_counts = |c: &counts::RawCount| {
             !(c.approximate && c.value.is_some() && !c.affected_unit)
                 && (c.affected_unit
+                    || c.kind != "cases"
                     || doc.sentence_index(c.at).is_some_and(|i| disease_sentences.contains(&i))
                 || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
         };
