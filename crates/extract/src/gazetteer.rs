@@ -42,6 +42,9 @@ pub enum Entry {
         qualified: bool,
         /// The bare alias is also a common word or name (`Batu`): needs corroboration.
         ambiguous: bool,
+        /// A kecamatan: its level word ("Kecamatan", "Kec.") is read from the text in
+        /// front of the bare name rather than stored as 21,000 more patterns.
+        district: bool,
     },
     /// An alias of a country (name, adjective, demonym).
     Country {
@@ -130,8 +133,12 @@ impl Gazetteer {
             }
         }
         for (alias, i, kind) in kb.place_aliases() {
+            let district = kb.places[i].level == waspada_kb::PlaceLevel::District;
+            if district && is_qualified(alias) && DISTRICT_WORDS.iter().any(|w| starts_with_ci(alias, w)) {
+                continue;
+            }
             let ambiguous = kind == AliasKind::Ambiguous;
-            let entry = Entry::Place { place: i as u32, qualified: is_qualified(alias), ambiguous };
+            let entry = Entry::Place { place: i as u32, qualified: is_qualified(alias), ambiguous, district };
             add(alias, kind != AliasKind::Plain || is_abbreviation(alias), entry);
         }
         for (alias, i, kind) in kb.country_aliases() {
@@ -193,6 +200,10 @@ impl Gazetteer {
                 j += 1;
             }
             if start >= covered_to {
+                let (start, district_word) = match district_word_before(text, start) {
+                    Some(word_start) if word_start >= covered_to => (word_start, true),
+                    _ => (start, false),
+                };
                 let found = &text[start..end];
                 let capitalised = found.chars().next().is_some_and(char::is_uppercase);
                 let mut entries: Vec<Entry> = Vec::new();
@@ -201,8 +212,16 @@ impl Gazetteer {
                     let pattern = &self.groups[g][v];
                     // Proper names must be capitalised in running text ("batu" is a stone).
                     for e in &pattern.entries {
-                        if (!e.is_proper_name() || capitalised || pattern.case_sensitive) && !entries.contains(e) {
-                            entries.push(*e);
+                        let e = match *e {
+                            Entry::Place { place, ambiguous, district: true, .. } if district_word => {
+                                Entry::Place { place, qualified: true, ambiguous, district: true }
+                            }
+                            // Without its level word, only districts could use it.
+                            Entry::Place { district: false, .. } if district_word => continue,
+                            e => e,
+                        };
+                        if (!e.is_proper_name() || capitalised || pattern.case_sensitive) && !entries.contains(&e) {
+                            entries.push(e);
                         }
                     }
                 }
@@ -217,10 +236,33 @@ impl Gazetteer {
     }
 }
 
+/// Level words for a kecamatan, as written in front of its name.
+const DISTRICT_WORDS: &[&str] = &["kecamatan ", "kec. ", "kec.", "kec "];
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.len() >= prefix.len() && s.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+/// Where "Kecamatan "/"Kec. " starts, when it stands right before `at`.
+fn district_word_before(text: &str, at: usize) -> Option<usize> {
+    let before = &text.as_bytes()[..at];
+    DISTRICT_WORDS.iter().find_map(|w| {
+        let start = at.checked_sub(w.len())?;
+        let word_start_ok = start == 0 || !before[start - 1].is_ascii_alphanumeric();
+        (word_start_ok && before[start..].eq_ignore_ascii_case(w.as_bytes())).then_some(start)
+    })
+}
+
 /// An alias written in capitals, such as `NTT`, `DIY`, `AS`, `RRT`, is matched as written.
 fn is_abbreviation(alias: &str) -> bool {
-    let letters: Vec<char> = alias.chars().filter(|c| c.is_alphabetic()).collect();
-    !letters.is_empty() && letters.len() <= 5 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = 0;
+    for c in alias.chars().filter(|c| c.is_alphabetic()) {
+        if !c.is_uppercase() || letters == 5 {
+            return false;
+        }
+        letters += 1;
+    }
+    letters > 0
 }
 
 fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
@@ -249,6 +291,14 @@ mod tests {
         assert!(is_abbreviation("NTT"));
         assert!(is_abbreviation("DKI"));
         assert!(!is_abbreviation("Jabar"));
+    }
+
+    #[test]
+    fn district_level_words_are_read_from_the_text() {
+        let t = "di Kecamatan Leles dan Kec. Kadungora, Leles";
+        assert_eq!(district_word_before(t, 13), Some(3));
+        assert_eq!(district_word_before(t, 28), Some(23));
+        assert_eq!(district_word_before(t, 39), None);
     }
 
     #[test]

@@ -64,7 +64,9 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             let mut countries = Vec::new();
             for e in &m.entries {
                 match *e {
-                    Entry::Place { place, qualified, ambiguous } => options.push((place as usize, qualified, ambiguous)),
+                    Entry::Place { place, qualified, ambiguous, .. } => {
+                        options.push((place as usize, qualified, ambiguous))
+                    }
                     Entry::Country { country, ambiguous, demonym } => {
                         countries.push((country as usize, ambiguous, demonym))
                     }

@@ -23,6 +23,8 @@ enum Command {
     Detect(cmd::detect::Args),
     /// Score `analyze` output against gold labels (same figures as shared/tools/score.py).
     Eval(cmd::eval::Args),
+    /// Measure the analyser's speed on this machine against a `wc -w` baseline.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Detect(args) => cmd::detect::run(args),
         Command::Eval(args) => cmd::eval::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     };
     match result {
         Ok(code) => code,
