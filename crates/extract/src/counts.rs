@@ -43,10 +43,58 @@ pub struct HostSpan {
 
 /// Words that, right before a number, mean it is not a count of people or animals.
 const NOT_COUNT_BEFORE: &[&str] = &[
-    "rp", "pukul", "jam", "tahun", "ke", "no", "nomor", "rt", "rw", "sd", "sdn", "smp", "smpn", "sma",
-    "sman", "smk", "smkn", "mts", "man", "min", "pasal", "ayat", "jalan", "jl", "km", "usd", "us$", "rm",
-    "php", "vnd", "tanggal", "periode", "gelombang", "pekan", "minggu", "epiweek", "week", "tahap", "fase",
-    "level", "covid", "h", "usia", "umur", "aged", "age", "kelas", "angkatan", "pos", "kode", "mw", "sektor",
+    "rp",
+    "pukul",
+    "jam",
+    "tahun",
+    "ke",
+    "no",
+    "nomor",
+    "rt",
+    "rw",
+    "sd",
+    "sdn",
+    "smp",
+    "smpn",
+    "sma",
+    "sman",
+    "smk",
+    "smkn",
+    "mts",
+    "man",
+    "min",
+    "pasal",
+    "ayat",
+    "jalan",
+    "jl",
+    "km",
+    "usd",
+    "us$",
+    "rm",
+    "php",
+    "vnd",
+    "tanggal",
+    "periode",
+    "gelombang",
+    "pekan",
+    "minggu",
+    "epiweek",
+    "week",
+    "tahap",
+    "fase",
+    "level",
+    "covid",
+    "h",
+    "usia",
+    "umur",
+    "aged",
+    "age",
+    "kelas",
+    "angkatan",
+    "pos",
+    "kode",
+    "mw",
+    "sektor",
 ];
 
 /// Finds counts. `numbers`, `cues` and `hosts` are all the ones in the text, in order.
@@ -75,12 +123,26 @@ pub fn find_counts(
         if preceded_by_non_count_word(text, n.start) {
             continue;
         }
-        let Some(unit) = unit_after(text, n.end, cues, hosts) else { continue };
-        let clause_start = if i > 0 { numbers[i - 1].end.max(sentence.start) } else { sentence.start };
-        let clause_end = numbers.get(i + 1).map_or(sentence.end, |next| next.start.min(sentence.end));
-        let in_clause: Vec<&CueMatch> =
-            within(cues, clause_start..clause_end).iter().filter(|c| c.end <= clause_end).collect();
-        let in_sentence = || within(cues, sentence.clone()).iter().filter(|c| c.end <= sentence.end);
+        let Some(unit) = unit_after(text, n.end, cues, hosts) else {
+            continue;
+        };
+        let clause_start = if i > 0 {
+            numbers[i - 1].end.max(sentence.start)
+        } else {
+            sentence.start
+        };
+        let clause_end = numbers
+            .get(i + 1)
+            .map_or(sentence.end, |next| next.start.min(sentence.end));
+        let in_clause: Vec<&CueMatch> = within(cues, clause_start..clause_end)
+            .iter()
+            .filter(|c| c.end <= clause_end)
+            .collect();
+        let in_sentence = || {
+            within(cues, sentence.clone())
+                .iter()
+                .filter(|c| c.end <= sentence.end)
+        };
 
         let species = match &unit {
             Unit::Animal { species } => species.clone(),
@@ -88,8 +150,14 @@ pub fn find_counts(
         };
         let animal = species != "human";
         let kind_cue = match unit {
-            Unit::Kind(cue) | Unit::Affected { kind: Some(cue), .. } => Some(cue),
-            Unit::Sample => in_clause.iter().find(|c| c.cue == Cue::Suspected).map(|c| c.cue),
+            Unit::Kind(cue)
+            | Unit::Affected {
+                kind: Some(cue), ..
+            } => Some(cue),
+            Unit::Sample => in_clause
+                .iter()
+                .find(|c| c.cue == Cue::Suspected)
+                .map(|c| c.cue),
             _ => nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end)),
         };
         let kind = match (kind_cue, &unit) {
@@ -121,7 +189,10 @@ pub fn find_counts(
         if n.value.is_some() && value.is_none() {
             continue; // fractions are not counts
         }
-        let affected_unit = matches!(unit, Unit::Case | Unit::Affected { .. } | Unit::Kind(_) | Unit::Sample);
+        let affected_unit = matches!(
+            unit,
+            Unit::Case | Unit::Affected { .. } | Unit::Kind(_) | Unit::Sample
+        );
         out.push(RawCount {
             kind,
             value,
@@ -146,12 +217,19 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
         )
         .expect("singular count pattern is valid")
     });
-    let found = re.find_iter(text).filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
+    let found = re
+        .find_iter(text)
+        .filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
     for caps in found {
         let m = caps.get(0).expect("group 0");
-        let unit = caps.name("unit").map_or("", |u| u.as_str()).to_ascii_lowercase();
+        let unit = caps
+            .name("unit")
+            .map_or("", |u| u.as_str())
+            .to_ascii_lowercase();
         // "the country's 14th case": the 14th so far.
-        let ordinal = caps.name("ord").and_then(|o| o.as_str().parse::<u64>().ok());
+        let ordinal = caps
+            .name("ord")
+            .and_then(|o| o.as_str().parse::<u64>().ok());
         let whole = m.as_str().to_ascii_lowercase();
         let kind = if unit == "death" || unit == "kematian" || whole.contains("fatal") {
             "deaths"
@@ -188,11 +266,16 @@ enum Unit {
     Person(usize),
     /// People counted as affected (`korban`, `pasien`, `kasus`), with a kind from a
     /// modifier ("confirmed cases").
-    Affected { end: usize, kind: Option<Cue> },
+    Affected {
+        end: usize,
+        kind: Option<Cue>,
+    },
     /// Specimens: suspected cases when under examination.
     Sample,
     Case,
-    Animal { species: String },
+    Animal {
+        species: String,
+    },
     /// No unit noun, but directly a kind word: "55 dirawat", "12 deaths".
     Kind(Cue),
 }
@@ -209,9 +292,29 @@ impl Unit {
 /// Words that may stand between a number and its unit: "2 additional
 /// laboratory-confirmed cases", "14 kasus baru", "3 new deaths".
 const MODIFIERS: &[&str] = &[
-    "additional", "new", "more", "further", "other", "imported", "secondary", "autochthonous", "human",
-    "fatal", "related", "locally", "acquired", "laboratory-confirmed", "lab-confirmed", "confirmed",
-    "suspected", "probable", "reported", "baru", "tambahan", "lagi", "lainnya",
+    "additional",
+    "new",
+    "more",
+    "further",
+    "other",
+    "imported",
+    "secondary",
+    "autochthonous",
+    "human",
+    "fatal",
+    "related",
+    "locally",
+    "acquired",
+    "laboratory-confirmed",
+    "lab-confirmed",
+    "confirmed",
+    "suspected",
+    "probable",
+    "reported",
+    "baru",
+    "tambahan",
+    "lagi",
+    "lainnya",
 ];
 
 /// Skips spaces and up to three modifier words after `at`; returns the position of
@@ -220,7 +323,9 @@ fn skip_modifiers(text: &str, mut at: usize, cues: &[CueMatch]) -> (usize, Optio
     let mut kind = None;
     for _ in 0..3 {
         let rest = &text[at..];
-        let word_len = rest.find(|c: char| !(c.is_alphanumeric() || c == '-')).unwrap_or(rest.len());
+        let word_len = rest
+            .find(|c: char| !(c.is_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
         let word = &rest[..word_len];
         if word_len == 0 || !MODIFIERS.iter().any(|m| m.eq_ignore_ascii_case(word)) {
             break;
@@ -239,13 +344,28 @@ fn skip_modifiers(text: &str, mut at: usize, cues: &[CueMatch]) -> (usize, Optio
 }
 
 /// Unit words that say the people counted are affected ("11 korban", "5 pasien").
-const AFFECTED_UNITS: &[&str] =
-    &["korban", "penderita", "pasien", "pesakit", "victims", "patients", "kasus", "cases", "case", "kes"];
+const AFFECTED_UNITS: &[&str] = &[
+    "korban",
+    "penderita",
+    "pasien",
+    "pesakit",
+    "victims",
+    "patients",
+    "kasus",
+    "cases",
+    "case",
+    "kes",
+];
 
 /// Unit words for specimens: counted as suspected cases only when under examination.
 const SAMPLE_UNITS: &[&str] = &["sampel", "spesimen", "samples", "specimens"];
 
-fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpan]) -> Option<Unit> {
+fn unit_after(
+    text: &str,
+    number_end: usize,
+    cues: &[CueMatch],
+    hosts: &[HostSpan],
+) -> Option<Unit> {
     let rest = &text[number_end..];
     let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
     if gap == 0 && !rest.is_empty() {
@@ -253,11 +373,21 @@ fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpa
     }
     let at = number_end + gap;
     // "326 dari 2.565 penumpang", "65 of 1,233 crew": the unit follows the total.
-    let lower_next: String = text[at..].chars().take(6).collect::<String>().to_ascii_lowercase();
+    let lower_next: String = text[at..]
+        .chars()
+        .take(6)
+        .collect::<String>()
+        .to_ascii_lowercase();
     if lower_next.starts_with("dari ") || lower_next.starts_with("of ") {
-        let skip = if lower_next.starts_with("dari ") { 5 } else { 3 };
+        let skip = if lower_next.starts_with("dari ") {
+            5
+        } else {
+            3
+        };
         let after = at + skip;
-        let digits = text[after..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',')).unwrap_or(0);
+        let digits = text[after..]
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .unwrap_or(0);
         if digits > 0 {
             return unit_after(text, after + digits, cues, hosts);
         }
@@ -269,21 +399,32 @@ fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpa
         cut -= 1;
     }
     let lower = text[at..cut].to_ascii_lowercase();
-    for phrase in ["di antaranya", "diantaranya", "of them", "of whom", "antaranya"] {
+    for phrase in [
+        "di antaranya",
+        "diantaranya",
+        "of them",
+        "of whom",
+        "antaranya",
+    ] {
         if lower.starts_with(phrase) {
             return Some(Unit::Person(at + phrase.len()));
         }
     }
     let hi = hosts.partition_point(|h| h.span.start < at);
     if let Some(h) = hosts.get(hi).filter(|h| h.span.start == at) {
-        return Some(Unit::Animal { species: h.host.clone() });
+        return Some(Unit::Animal {
+            species: h.host.clone(),
+        });
     }
     let cue = within(cues, at..at + 1).first()?;
     let word = text[cue.start..cue.end].to_ascii_lowercase();
     Some(match cue.cue {
         _ if SAMPLE_UNITS.contains(&word.as_str()) => Unit::Sample,
         Cue::PersonUnit | Cue::CaseUnit if AFFECTED_UNITS.contains(&word.as_str()) => {
-            Unit::Affected { end: cue.end, kind: modifier_kind }
+            Unit::Affected {
+                end: cue.end,
+                kind: modifier_kind,
+            }
         }
         Cue::PersonUnit => Unit::Person(cue.end),
         Cue::CaseUnit => Unit::Case,
@@ -292,7 +433,9 @@ fn unit_after(text: &str, number_end: usize, cues: &[CueMatch], hosts: &[HostSpa
             let species = hosts[hi..]
                 .iter()
                 .take_while(|h| h.span.start <= cue.end + 24)
-                .find(|h| h.span.start >= cue.end && h.span.start <= cue.end + 24 && h.host != "human")
+                .find(|h| {
+                    h.span.start >= cue.end && h.span.start <= cue.end + 24 && h.host != "human"
+                })
                 .map_or("animal".to_string(), |h| h.host.clone());
             Unit::Animal { species }
         }
@@ -317,7 +460,13 @@ fn preceded_by_non_count_word(text: &str, start: usize) -> bool {
 fn is_kind(cue: Cue) -> bool {
     matches!(
         cue,
-        Cue::Death | Cue::AnimalDeath | Cue::Hospitalized | Cue::Recovered | Cue::Confirmed | Cue::Suspected | Cue::Ill
+        Cue::Death
+            | Cue::AnimalDeath
+            | Cue::Hospitalized
+            | Cue::Recovered
+            | Cue::Confirmed
+            | Cue::Suspected
+            | Cue::Ill
     )
 }
 
@@ -345,7 +494,11 @@ fn distance(c: &CueMatch, start: usize, end: usize) -> usize {
 }
 
 fn nearest_kind_cue(clause: &[&CueMatch], start: usize, end: usize) -> Option<Cue> {
-    clause.iter().filter(|c| is_kind(c.cue)).min_by_key(|c| distance(c, start, end)).map(|c| c.cue)
+    clause
+        .iter()
+        .filter(|c| is_kind(c.cue))
+        .min_by_key(|c| distance(c, start, end))
+        .map(|c| c.cue)
 }
 
 /// Keeps the first mention of each (kind, value, species).
@@ -368,32 +521,60 @@ mod tests {
             .iter()
             .map(|(word, host)| {
                 let start = text.find(word).unwrap();
-                HostSpan { span: start..start + word.len(), host: host.to_string() }
+                HostSpan {
+                    span: start..start + word.len(),
+                    host: host.to_string(),
+                }
             })
             .collect();
-        let sentences = vec![0..text.len()];
-        find_counts(text, &sentences, &find_numbers(text, NumberStyle::Indonesian), &find_cues(text), &hosts, &[])
-            .into_iter()
-            .map(|c| (c.kind, c.value, c.species))
-            .collect()
+        let sentences: Vec<Range<usize>> = std::iter::once(0..text.len()).collect();
+        find_counts(
+            text,
+            &sentences,
+            &find_numbers(text, NumberStyle::Indonesian),
+            &find_cues(text),
+            &hosts,
+            &[],
+        )
+        .into_iter()
+        .map(|c| (c.kind, c.value, c.species))
+        .collect()
     }
 
     #[test]
     fn people_and_kinds() {
-        assert_eq!(counts("9 orang meninggal dunia", &[]), vec![("deaths", Some(9), "human".into())]);
+        assert_eq!(
+            counts("9 orang meninggal dunia", &[]),
+            vec![("deaths", Some(9), "human".into())]
+        );
         assert_eq!(
             counts("Korban meninggal bertambah menjadi sembilan orang", &[]),
             vec![("deaths", Some(9), "human".into())]
         );
-        assert_eq!(counts("14 kasus positif", &[]), vec![("confirmed", Some(14), "human".into())]);
-        assert_eq!(counts("111 siswa dirawat", &[]), vec![("hospitalized", Some(111), "human".into())]);
         assert_eq!(
-            counts("Sebanyak 111 siswa diduga keracunan, 55 di antaranya dirawat", &[]),
-            vec![("cases", Some(111), "human".into()), ("hospitalized", Some(55), "human".into())]
+            counts("14 kasus positif", &[]),
+            vec![("confirmed", Some(14), "human".into())]
+        );
+        assert_eq!(
+            counts("111 siswa dirawat", &[]),
+            vec![("hospitalized", Some(111), "human".into())]
+        );
+        assert_eq!(
+            counts(
+                "Sebanyak 111 siswa diduga keracunan, 55 di antaranya dirawat",
+                &[]
+            ),
+            vec![
+                ("cases", Some(111), "human".into()),
+                ("hospitalized", Some(55), "human".into())
+            ]
         );
         assert_eq!(
             counts("111 siswa keracunan dan 55 dirawat di puskesmas", &[]),
-            vec![("cases", Some(111), "human".into()), ("hospitalized", Some(55), "human".into())]
+            vec![
+                ("cases", Some(111), "human".into()),
+                ("hospitalized", Some(55), "human".into())
+            ]
         );
     }
 
@@ -426,25 +607,55 @@ mod tests {
     #[test]
     fn modifiers_totals_and_singulars() {
         assert_eq!(
-            counts("notified WHO of 2 additional laboratory-confirmed cases", &[]),
+            counts(
+                "notified WHO of 2 additional laboratory-confirmed cases",
+                &[]
+            ),
             vec![("confirmed", Some(2), "human".into())]
         );
-        assert_eq!(counts("terdapat 11 korban dari sekolah itu", &[]), vec![("cases", Some(11), "human".into())]);
-        assert_eq!(counts("1.391 warga terjangkit DBD", &[]), vec![("cases", Some(1391), "human".into())]);
+        assert_eq!(
+            counts("terdapat 11 korban dari sekolah itu", &[]),
+            vec![("cases", Some(11), "human".into())]
+        );
+        assert_eq!(
+            counts("1.391 warga terjangkit DBD", &[]),
+            vec![("cases", Some(1391), "human".into())]
+        );
         assert_eq!(
             counts("326 dari 2.565 penumpang jatuh sakit", &[]),
-            vec![("cases", Some(326), "human".into()), ("cases", Some(2565), "human".into())]
+            vec![
+                ("cases", Some(326), "human".into()),
+                ("cases", Some(2565), "human".into())
+            ]
         );
-        assert_eq!(counts("reported an imported case of Lassa fever", &[]), vec![("cases", Some(1), "human".into())]);
-        assert_eq!(counts("A suspected, imported case of Lassa", &[]), vec![("suspected", Some(1), "human".into())]);
-        assert_eq!(counts("confirmed the country's 14th case of human infection", &[]), vec![("cases", Some(14), "human".into())]);
-        assert_eq!(counts("28 sampel masih dalam pemeriksaan", &[]), vec![("suspected", Some(28), "human".into())]);
+        assert_eq!(
+            counts("reported an imported case of Lassa fever", &[]),
+            vec![("cases", Some(1), "human".into())]
+        );
+        assert_eq!(
+            counts("A suspected, imported case of Lassa", &[]),
+            vec![("suspected", Some(1), "human".into())]
+        );
+        assert_eq!(
+            counts("confirmed the country's 14th case of human infection", &[]),
+            vec![("cases", Some(14), "human".into())]
+        );
+        assert_eq!(
+            counts("28 sampel masih dalam pemeriksaan", &[]),
+            vec![("suspected", Some(28), "human".into())]
+        );
         assert!(counts("28 sampel dikirim ke laboratorium", &[]).is_empty());
     }
 
     #[test]
     fn english() {
-        assert_eq!(counts("a total of 283 cases", &[]), vec![("cases", Some(283), "human".into())]);
-        assert_eq!(counts("including 12 deaths", &[]), vec![("deaths", Some(12), "human".into())]);
+        assert_eq!(
+            counts("a total of 283 cases", &[]),
+            vec![("cases", Some(283), "human".into())]
+        );
+        assert_eq!(
+            counts("including 12 deaths", &[]),
+            vec![("deaths", Some(12), "human".into())]
+        );
     }
 }

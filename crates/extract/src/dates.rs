@@ -43,28 +43,72 @@ pub struct DateMention {
 }
 
 const MONTHS: &[(&str, i8)] = &[
-    ("januari", 1), ("january", 1), ("jan", 1),
-    ("februari", 2), ("pebruari", 2), ("february", 2), ("feb", 2),
-    ("maret", 3), ("mac", 3), ("march", 3), ("mar", 3),
-    ("april", 4), ("apr", 4),
-    ("mei", 5), ("may", 5),
-    ("juni", 6), ("jun", 6), ("june", 6),
-    ("juli", 7), ("julai", 7), ("july", 7), ("jul", 7),
-    ("agustus", 8), ("ogos", 8), ("august", 8), ("agu", 8), ("agt", 8), ("agus", 8), ("aug", 8),
-    ("september", 9), ("sept", 9), ("sep", 9),
-    ("oktober", 10), ("october", 10), ("okt", 10), ("oct", 10),
-    ("november", 11), ("nopember", 11), ("nov", 11),
-    ("desember", 12), ("disember", 12), ("december", 12), ("des", 12), ("dec", 12),
+    ("januari", 1),
+    ("january", 1),
+    ("jan", 1),
+    ("februari", 2),
+    ("pebruari", 2),
+    ("february", 2),
+    ("feb", 2),
+    ("maret", 3),
+    ("mac", 3),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("mei", 5),
+    ("may", 5),
+    ("juni", 6),
+    ("jun", 6),
+    ("june", 6),
+    ("juli", 7),
+    ("julai", 7),
+    ("july", 7),
+    ("jul", 7),
+    ("agustus", 8),
+    ("ogos", 8),
+    ("august", 8),
+    ("agu", 8),
+    ("agt", 8),
+    ("agus", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sept", 9),
+    ("sep", 9),
+    ("oktober", 10),
+    ("october", 10),
+    ("okt", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nopember", 11),
+    ("nov", 11),
+    ("desember", 12),
+    ("disember", 12),
+    ("december", 12),
+    ("des", 12),
+    ("dec", 12),
 ];
 
 const WEEKDAYS: &[(&str, Weekday)] = &[
-    ("senin", Weekday::Monday), ("isnin", Weekday::Monday), ("monday", Weekday::Monday),
-    ("selasa", Weekday::Tuesday), ("tuesday", Weekday::Tuesday),
-    ("rabu", Weekday::Wednesday), ("wednesday", Weekday::Wednesday),
-    ("kamis", Weekday::Thursday), ("khamis", Weekday::Thursday), ("thursday", Weekday::Thursday),
-    ("jumat", Weekday::Friday), ("jum'at", Weekday::Friday), ("jumaat", Weekday::Friday), ("friday", Weekday::Friday),
-    ("sabtu", Weekday::Saturday), ("saturday", Weekday::Saturday),
-    ("minggu", Weekday::Sunday), ("ahad", Weekday::Sunday), ("sunday", Weekday::Sunday),
+    ("senin", Weekday::Monday),
+    ("isnin", Weekday::Monday),
+    ("monday", Weekday::Monday),
+    ("selasa", Weekday::Tuesday),
+    ("tuesday", Weekday::Tuesday),
+    ("rabu", Weekday::Wednesday),
+    ("wednesday", Weekday::Wednesday),
+    ("kamis", Weekday::Thursday),
+    ("khamis", Weekday::Thursday),
+    ("thursday", Weekday::Thursday),
+    ("jumat", Weekday::Friday),
+    ("jum'at", Weekday::Friday),
+    ("jumaat", Weekday::Friday),
+    ("friday", Weekday::Friday),
+    ("sabtu", Weekday::Saturday),
+    ("saturday", Weekday::Saturday),
+    ("minggu", Weekday::Sunday),
+    ("ahad", Weekday::Sunday),
+    ("sunday", Weekday::Sunday),
 ];
 
 fn month(name: &str) -> Option<i8> {
@@ -107,7 +151,9 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
     let mut out = Vec::new();
     let re = date_regex();
     // Find matches with the DFA, then resolve capture groups on each short match only.
-    let found = re.find_iter(text).filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
+    let found = re
+        .find_iter(text)
+        .filter_map(|m| re.captures_at(&text[..m.end()], m.start()));
     for caps in found {
         let whole = caps.get(0).expect("group 0 always matches");
         let (start, end) = (whole.start(), whole.end());
@@ -121,11 +167,21 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
         };
         let push = |out: &mut Vec<DateMention>, date: Option<Date>, precision, relative| {
             if let Some(date) = date {
-                out.push(DateMention { start, end, date, precision, relative });
+                out.push(DateMention {
+                    start,
+                    end,
+                    date,
+                    precision,
+                    relative,
+                });
             }
         };
         if get("iso").is_some() {
-            let date = day(num("iy").unwrap_or(0), num("im").unwrap_or(0), num("id").unwrap_or(0));
+            let date = day(
+                num("iy").unwrap_or(0),
+                num("im").unwrap_or(0),
+                num("id").unwrap_or(0),
+            );
             push(&mut out, date, DatePrecision::Day, false);
         } else if let Some(d) = num("d1") {
             let m = num("m1").unwrap_or(0);
@@ -145,7 +201,12 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
             push(&mut out, date, DatePrecision::Day, false);
         } else if let Some(packed) = get("packed") {
             let wd = get("wd2").and_then(weekday);
-            push(&mut out, unpack_date(packed, wd, published), DatePrecision::Day, false);
+            push(
+                &mut out,
+                unpack_date(packed, wd, published),
+                DatePrecision::Day,
+                false,
+            );
         } else if let Some(d) = num("d2") {
             let m = get("m2").and_then(month).map(i32::from).unwrap_or(0);
             let date = match num("y2") {
@@ -166,7 +227,12 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
             if get("m4").is_some_and(|s| s.starts_with(|c: char| c.is_ascii_lowercase())) {
                 continue;
             }
-            push(&mut out, day(num("y4").unwrap_or(0), i32::from(m), 1), DatePrecision::Month, false);
+            push(
+                &mut out,
+                day(num("y4").unwrap_or(0), i32::from(m), 1),
+                DatePrecision::Month,
+                false,
+            );
         } else if let Some(d) = num("d4") {
             let date = day(num("y5").unwrap_or(0), num("m5").unwrap_or(0), d);
             push(&mut out, date, DatePrecision::Day, false);
@@ -188,9 +254,15 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
         } else if let Some(wd) = get("wd4").or(get("wd5")).and_then(weekday) {
             let Some(p) = published else { continue };
             // "Senin lalu" / "last Monday": the most recent such day strictly before publication.
-            let back = (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset()).rem_euclid(7);
+            let back =
+                (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset()).rem_euclid(7);
             let back = if back == 0 { 7 } else { back };
-            push(&mut out, p.checked_sub(i64::from(back).days()).ok(), DatePrecision::Day, true);
+            push(
+                &mut out,
+                p.checked_sub(i64::from(back).days()).ok(),
+                DatePrecision::Day,
+                true,
+            );
         }
     }
     out
@@ -222,7 +294,10 @@ fn unpack_date(packed: &str, weekday: Option<Weekday>, published: Option<Date>) 
         ],
         _ => return None,
     };
-    let dates: Vec<Date> = candidates.into_iter().filter_map(|(d, m)| Date::new(year, m, d).ok()).collect();
+    let dates: Vec<Date> = candidates
+        .into_iter()
+        .filter_map(|(d, m)| Date::new(year, m, d).ok())
+        .collect();
     let fits = |d: &Date| weekday.is_none_or(|w| d.weekday() == w);
     let mut fitting: Vec<Date> = dates.into_iter().filter(fits).collect();
     if let Some(p) = published {
@@ -245,7 +320,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn dates(text: &str, published: Date) -> Vec<String> {
-        find_dates(text, Some(published)).iter().map(|d| d.date.to_string()).collect()
+        find_dates(text, Some(published))
+            .iter()
+            .map(|d| d.date.to_string())
+            .collect()
     }
 
     #[test]

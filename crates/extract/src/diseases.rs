@@ -47,11 +47,25 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
     let mut order: Vec<usize> = Vec::new();
     for m in &doc.matches {
         for e in &m.entries {
-            let Entry::Disease { disease, weak, abbreviation } = *e else { continue };
+            let Entry::Disease {
+                disease,
+                weak,
+                abbreviation,
+            } = *e
+            else {
+                continue;
+            };
             let d = disease as usize;
             let acc = by_disease.entry(d).or_insert_with(|| {
                 order.push(d);
-                Acc { spans: Vec::new(), score: 0.0, full: false, strong: false, in_title: false, abbreviation_spans: Vec::new() }
+                Acc {
+                    spans: Vec::new(),
+                    score: 0.0,
+                    full: false,
+                    strong: false,
+                    in_title: false,
+                    abbreviation_spans: Vec::new(),
+                }
             });
             let in_title = m.start < doc.title_end;
             let in_lead = !in_title && m.start < doc.lead_end;
@@ -96,18 +110,30 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
     }
     let mut out = Vec::new();
     for d in order {
-        let acc = by_disease.remove(&d).expect("every ordered disease has evidence");
+        let acc = by_disease
+            .remove(&d)
+            .expect("every ordered disease has evidence");
         let disease = &kb.diseases[d];
         if !acc.full && !acc.abbreviation_spans.is_empty() {
-            let animal_host_named = disease.hosts.iter().any(|h| h != "human" && doc.host_ids.contains(h));
+            let animal_host_named = disease
+                .hosts
+                .iter()
+                .any(|h| h != "human" && doc.host_ids.contains(h));
             // Case vocabulary right next to the abbreviation: "kasus DBD", "suspek AFP",
             // "DBD meningkat" is not enough, "penderita DBD" is.
-            let case_talk = acc.abbreviation_spans.iter().any(|s| doc.cue_near(s.clone(), 24, is_case_talk));
+            let case_talk = acc
+                .abbreviation_spans
+                .iter()
+                .any(|s| doc.cue_near(s.clone(), 24, is_case_talk));
             if !animal_host_named && !case_talk {
                 continue;
             }
         }
-        let mention_texts = acc.spans.iter().map(|r| doc.text[r.clone()].to_lowercase()).collect();
+        let mention_texts = acc
+            .spans
+            .iter()
+            .map(|r| doc.text[r.clone()].to_lowercase())
+            .collect();
         out.push(DiseaseEvidence {
             disease: d,
             spans: acc.spans,
@@ -138,7 +164,9 @@ fn fold_generic(mut list: Vec<DiseaseEvidence>) -> Vec<DiseaseEvidence> {
                 continue;
             }
             let contains = specific.mention_texts.iter().any(|t| {
-                generic_names.iter().any(|name| name.len() < t.len() && contains_words(t, name))
+                generic_names
+                    .iter()
+                    .any(|name| name.len() < t.len() && contains_words(t, name))
             });
             if contains {
                 target[g] = Some(s);
@@ -193,7 +221,9 @@ fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
     });
     let mut out = Vec::new();
     for m in meal.find_iter(doc.text) {
-        let Some(i) = doc.sentence_index(m.start()) else { continue };
+        let Some(i) = doc.sentence_index(m.start()) else {
+            continue;
+        };
         let sentence = &doc.text[doc.sentences[i].clone()];
         if symptom.is_match(sentence) {
             out.push(m.start()..m.end());
@@ -205,14 +235,23 @@ fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
 fn is_case_talk(c: Cue) -> bool {
     matches!(
         c,
-        Cue::Ill | Cue::CaseUnit | Cue::Death | Cue::AnimalDeath | Cue::Confirmed | Cue::Suspected | Cue::Outbreak
+        Cue::Ill
+            | Cue::CaseUnit
+            | Cue::Death
+            | Cue::AnimalDeath
+            | Cue::Confirmed
+            | Cue::Suspected
+            | Cue::Outbreak
     )
 }
 
 fn mark_primary(diseases: &mut [DiseaseEvidence]) {
-    let Some(top) = diseases.iter().filter(|d| d.strong).map(|d| d.score).fold(None, |a: Option<f64>, s| {
-        Some(a.map_or(s, |a| a.max(s)))
-    }) else {
+    let Some(top) = diseases
+        .iter()
+        .filter(|d| d.strong)
+        .map(|d| d.score)
+        .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))))
+    else {
         return;
     };
     let strong_count = diseases.iter().filter(|d| d.strong).count();
@@ -220,14 +259,20 @@ fn mark_primary(diseases: &mut [DiseaseEvidence]) {
         // An article about a disease names it in the headline or more than once, unless
         // it names no other disease at all.
         let named_enough = d.in_title || d.spans.len() >= 2 || strong_count == 1;
-        d.primary = d.strong && named_enough && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
+        d.primary = d.strong
+            && named_enough
+            && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
     }
 }
 
 /// Diseases whose human form has a distinct animal entry (`avian_influenza` for
 /// zoonotic influenza): when the article reports only animals, the animal entry is
 /// the right one; when it reports people, the human one.
-pub fn resolve_host_variants(diseases: &mut [DiseaseEvidence], kb: &KnowledgeBase, animals_only: bool) {
+pub fn resolve_host_variants(
+    diseases: &mut [DiseaseEvidence],
+    kb: &KnowledgeBase,
+    animals_only: bool,
+) {
     let mut human_of: HashMap<&str, usize> = HashMap::new();
     for (i, d) in kb.diseases.iter().enumerate() {
         if let Some(a) = &d.animal_variant {
@@ -237,7 +282,11 @@ pub fn resolve_host_variants(diseases: &mut [DiseaseEvidence], kb: &KnowledgeBas
     for ev in diseases.iter_mut() {
         let d = &kb.diseases[ev.disease];
         if animals_only {
-            if let Some(variant) = d.animal_variant.as_deref().and_then(|a| kb.diseases.iter().position(|x| x.id == a)) {
+            if let Some(variant) = d
+                .animal_variant
+                .as_deref()
+                .and_then(|a| kb.diseases.iter().position(|x| x.id == a))
+            {
                 ev.disease = variant;
             }
         } else if let Some(&human) = human_of.get(d.id.as_str()) {

@@ -92,8 +92,21 @@ pub struct Gazetteer {
 }
 
 const LEVEL_WORDS: &[&str] = &[
-    "kabupaten ", "kab. ", "kab ", "kota ", "kotamadya ", "kota administrasi ", "kecamatan ",
-    "kec. ", "kec ", "provinsi ", "prov. ", "pemkab ", "pemkot ", "pemprov ", "distrik ",
+    "kabupaten ",
+    "kab. ",
+    "kab ",
+    "kota ",
+    "kotamadya ",
+    "kota administrasi ",
+    "kecamatan ",
+    "kec. ",
+    "kec ",
+    "provinsi ",
+    "prov. ",
+    "pemkab ",
+    "pemkot ",
+    "pemprov ",
+    "distrik ",
 ];
 
 /// An alias that starts with a level word.
@@ -111,19 +124,29 @@ impl Gazetteer {
             if text.chars().count() < 2 {
                 return;
             }
-            let key = if case_sensitive { text.to_string() } else { text.to_lowercase() };
-            let pattern = by_key.entry((key, case_sensitive)).or_insert_with(|| Pattern {
-                exact: text.to_string(),
-                case_sensitive,
-                entries: Vec::new(),
-            });
+            let key = if case_sensitive {
+                text.to_string()
+            } else {
+                text.to_lowercase()
+            };
+            let pattern = by_key
+                .entry((key, case_sensitive))
+                .or_insert_with(|| Pattern {
+                    exact: text.to_string(),
+                    case_sensitive,
+                    entries: Vec::new(),
+                });
             if !pattern.entries.contains(&entry) {
                 pattern.entries.push(entry);
             }
         };
         for (i, d) in kb.diseases.iter().enumerate() {
             for s in &d.synonyms {
-                let entry = Entry::Disease { disease: i as u32, weak: s.weak, abbreviation: s.case_sensitive };
+                let entry = Entry::Disease {
+                    disease: i as u32,
+                    weak: s.weak,
+                    abbreviation: s.case_sensitive,
+                };
                 add(&s.text, s.case_sensitive, entry);
             }
         }
@@ -134,30 +157,59 @@ impl Gazetteer {
         }
         for (alias, i, kind) in kb.place_aliases() {
             let district = kb.places[i].level == waspada_kb::PlaceLevel::District;
-            if district && is_qualified(alias) && DISTRICT_WORDS.iter().any(|w| starts_with_ci(alias, w)) {
+            if district
+                && is_qualified(alias)
+                && DISTRICT_WORDS.iter().any(|w| starts_with_ci(alias, w))
+            {
                 continue;
             }
             let ambiguous = kind == AliasKind::Ambiguous;
-            let entry = Entry::Place { place: i as u32, qualified: is_qualified(alias), ambiguous, district };
-            add(alias, kind != AliasKind::Plain || is_abbreviation(alias), entry);
+            let entry = Entry::Place {
+                place: i as u32,
+                qualified: is_qualified(alias),
+                ambiguous,
+                district,
+            };
+            add(
+                alias,
+                kind != AliasKind::Plain || is_abbreviation(alias),
+                entry,
+            );
         }
         for (alias, i, kind) in kb.country_aliases() {
             let demonym = kb.countries[i].is_demonym(alias);
-            let entry = Entry::Country { country: i as u32, ambiguous: kind == AliasKind::Ambiguous, demonym };
-            add(alias, kind != AliasKind::Plain || is_abbreviation(alias), entry);
+            let entry = Entry::Country {
+                country: i as u32,
+                ambiguous: kind == AliasKind::Ambiguous,
+                demonym,
+            };
+            add(
+                alias,
+                kind != AliasKind::Plain || is_abbreviation(alias),
+                entry,
+            );
         }
         let mut groups: HashMap<String, Vec<Pattern>> = HashMap::new();
         for pattern in by_key.into_values() {
-            groups.entry(pattern.exact.to_ascii_lowercase()).or_default().push(pattern);
+            groups
+                .entry(pattern.exact.to_ascii_lowercase())
+                .or_default()
+                .push(pattern);
         }
         let mut groups: Vec<(String, Vec<Pattern>)> = groups.into_iter().collect();
         // Deterministic pattern ids, whatever the hash map's order.
         groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let automaton = DoubleArrayAhoCorasick::with_values(
-            groups.iter().enumerate().map(|(i, (key, _))| (key.as_str(), i as u32)),
+            groups
+                .iter()
+                .enumerate()
+                .map(|(i, (key, _))| (key.as_str(), i as u32)),
         )
         .expect("knowledge-base patterns compile");
-        Self { automaton, groups: groups.into_iter().map(|(_, v)| v).collect() }
+        Self {
+            automaton,
+            groups: groups.into_iter().map(|(_, v)| v).collect(),
+        }
     }
 
     /// Number of distinct patterns.
@@ -177,7 +229,10 @@ impl Gazetteer {
         let mut candidates: Vec<(usize, usize, usize, usize)> = Vec::new();
         for m in self.automaton.find_overlapping_iter(folded.as_bytes()) {
             let (start, end) = (m.start(), m.end());
-            if !text.is_char_boundary(start) || !text.is_char_boundary(end) || !at_word_boundaries(text, start, end) {
+            if !text.is_char_boundary(start)
+                || !text.is_char_boundary(end)
+                || !at_word_boundaries(text, start, end)
+            {
                 continue;
             }
             let group = m.value() as usize;
@@ -213,21 +268,37 @@ impl Gazetteer {
                     // Proper names must be capitalised in running text ("batu" is a stone).
                     for e in &pattern.entries {
                         let e = match *e {
-                            Entry::Place { place, ambiguous, district: true, .. } if district_word => {
-                                Entry::Place { place, qualified: true, ambiguous, district: true }
-                            }
+                            Entry::Place {
+                                place,
+                                ambiguous,
+                                district: true,
+                                ..
+                            } if district_word => Entry::Place {
+                                place,
+                                qualified: true,
+                                ambiguous,
+                                district: true,
+                            },
                             // Without its level word, only districts could use it.
-                            Entry::Place { district: false, .. } if district_word => continue,
+                            Entry::Place {
+                                district: false, ..
+                            } if district_word => continue,
                             e => e,
                         };
-                        if (!e.is_proper_name() || capitalised || pattern.case_sensitive) && !entries.contains(&e) {
+                        if (!e.is_proper_name() || capitalised || pattern.case_sensitive)
+                            && !entries.contains(&e)
+                        {
                             entries.push(e);
                         }
                     }
                 }
                 if !entries.is_empty() {
                     covered_to = end;
-                    out.push(GazetteerMatch { start, end, entries });
+                    out.push(GazetteerMatch {
+                        start,
+                        end,
+                        entries,
+                    });
                 }
             }
             i = j;

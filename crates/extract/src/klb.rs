@@ -87,21 +87,36 @@ fn other_meaning_regex() -> &'static Regex {
 pub fn find_klb(text: &str, sentences: &[Range<usize>]) -> Vec<KlbFinding> {
     let congress_article = other_meaning_regex()
         .find_iter(text)
-        .filter(|m| m.as_str().eq_ignore_ascii_case("kongres") || m.as_str().to_ascii_lowercase().starts_with("munas"))
+        .filter(|m| {
+            m.as_str().eq_ignore_ascii_case("kongres")
+                || m.as_str().to_ascii_lowercase().starts_with("munas")
+        })
         .count()
         > 0
         && !text.to_ascii_lowercase().contains("kejadian luar biasa");
     let mut out = Vec::new();
     for m in klb_regex().find_iter(text) {
         let si = sentences.partition_point(|s| s.end <= m.start());
-        let sentence = sentences.get(si).cloned().filter(|s| s.start <= m.start()).unwrap_or(0..text.len());
+        let sentence = sentences
+            .get(si)
+            .cloned()
+            .filter(|s| s.start <= m.start())
+            .unwrap_or(0..text.len());
         let reading = read_sentence(text, sentence, m.start()..m.end(), congress_article);
-        out.push(KlbFinding { span: m.start()..m.end(), reading });
+        out.push(KlbFinding {
+            span: m.start()..m.end(),
+            reading,
+        });
     }
     out
 }
 
-fn read_sentence(text: &str, sentence: Range<usize>, klb: Range<usize>, congress_article: bool) -> KlbReading {
+fn read_sentence(
+    text: &str,
+    sentence: Range<usize>,
+    klb: Range<usize>,
+    congress_article: bool,
+) -> KlbReading {
     let phrase = &text[klb.clone()];
     let is_abbrev = phrase == "KLB";
     // The clause around the phrase: from the previous comma-free stretch up to the phrase
@@ -111,7 +126,11 @@ fn read_sentence(text: &str, sentence: Range<usize>, klb: Range<usize>, congress
     let after_end = (klb.end + 60).min(sentence.end);
     let after_end = floor_boundary(text, after_end);
     let after = &text[klb.end..after_end];
-    if is_abbrev && (congress_article || other_meaning_regex().is_match(before) || other_meaning_regex().is_match(after)) {
+    if is_abbrev
+        && (congress_article
+            || other_meaning_regex().is_match(before)
+            || other_meaning_regex().is_match(after))
+    {
         return KlbReading::OtherMeaning;
     }
     let declared_before = declare_regex().find_iter(before).last();
@@ -123,7 +142,11 @@ fn read_sentence(text: &str, sentence: Range<usize>, klb: Range<usize>, congress
     // A hedge in the clause before the phrase, or right after it ("KLB belum ditetapkan").
     let hedged = hedge_regex().is_match(before)
         || hedge_regex().is_match(after.split([',', ';', '.']).next().unwrap_or(""));
-    if hedged { KlbReading::NotDeclared } else { KlbReading::Declared }
+    if hedged {
+        KlbReading::NotDeclared
+    } else {
+        KlbReading::Declared
+    }
 }
 
 /// Start of the clause that holds `at`: after the last `,`/`;`/`"`/`:` within 80 bytes.
@@ -153,32 +176,65 @@ mod tests {
     use super::*;
 
     fn read(text: &str) -> Vec<KlbReading> {
-        find_klb(text, &[0..text.len()]).into_iter().map(|f| f.reading).collect()
+        let whole = std::iter::once(0..text.len()).collect::<Vec<_>>();
+        find_klb(text, &whole)
+            .into_iter()
+            .map(|f| f.reading)
+            .collect()
     }
 
     #[test]
     fn declarations() {
-        assert_eq!(read("Pemkab Garut menetapkan status KLB keracunan massal."), vec![KlbReading::Declared]);
+        assert_eq!(
+            read("Pemkab Garut menetapkan status KLB keracunan massal."),
+            vec![KlbReading::Declared]
+        );
         assert_eq!(read("Garut Tetapkan KLB"), vec![KlbReading::Declared]);
-        assert_eq!(read("Wabah difteri ditetapkan sebagai kejadian luar biasa oleh bupati."), vec![KlbReading::Declared]);
-        assert_eq!(read("Kabupaten itu kini berstatus KLB campak."), vec![KlbReading::Declared]);
-        assert_eq!(read("Status KLB ditetapkan sejak Senin."), vec![KlbReading::Declared]);
+        assert_eq!(
+            read("Wabah difteri ditetapkan sebagai kejadian luar biasa oleh bupati."),
+            vec![KlbReading::Declared]
+        );
+        assert_eq!(
+            read("Kabupaten itu kini berstatus KLB campak."),
+            vec![KlbReading::Declared]
+        );
+        assert_eq!(
+            read("Status KLB ditetapkan sejak Senin."),
+            vec![KlbReading::Declared]
+        );
     }
 
     #[test]
     fn non_declarations() {
-        assert_eq!(read("Dinkes belum menetapkan status KLB."), vec![KlbReading::NotDeclared]);
-        assert_eq!(read("DPRD mengusulkan agar status KLB ditetapkan."), vec![KlbReading::NotDeclared]);
-        assert_eq!(read("Kasus ini bisa ditetapkan menjadi KLB jika bertambah."), vec![KlbReading::NotDeclared]);
-        assert_eq!(read("Kami menduga ini kejadian luar biasa, ada pola ke sana."), vec![KlbReading::Mentioned]);
+        assert_eq!(
+            read("Dinkes belum menetapkan status KLB."),
+            vec![KlbReading::NotDeclared]
+        );
+        assert_eq!(
+            read("DPRD mengusulkan agar status KLB ditetapkan."),
+            vec![KlbReading::NotDeclared]
+        );
+        assert_eq!(
+            read("Kasus ini bisa ditetapkan menjadi KLB jika bertambah."),
+            vec![KlbReading::NotDeclared]
+        );
+        assert_eq!(
+            read("Kami menduga ini kejadian luar biasa, ada pola ke sana."),
+            vec![KlbReading::Mentioned]
+        );
     }
 
     #[test]
     fn congress_is_not_an_outbreak() {
         assert_eq!(
-            read("Partai itu menggelar Kongres Luar Biasa. KLB tersebut menetapkan ketua umum baru."),
+            read(
+                "Partai itu menggelar Kongres Luar Biasa. KLB tersebut menetapkan ketua umum baru."
+            ),
             vec![KlbReading::OtherMeaning]
         );
-        assert_eq!(read("Kader mendesak digelarnya KLB untuk memilih ketua umum."), vec![KlbReading::OtherMeaning]);
+        assert_eq!(
+            read("Kader mendesak digelarnya KLB untuk memilih ketua umum."),
+            vec![KlbReading::OtherMeaning]
+        );
     }
 }

@@ -130,15 +130,23 @@ impl Doc<'_> {
         let from = span.start.saturating_sub(reach).max(lo);
         let to = (span.end + reach).min(hi);
         let first = self.cues.partition_point(|c| c.end < from);
-        self.cues[first..].iter().take_while(|c| c.start <= to).any(|c| c.end >= from && pred(c.cue))
+        self.cues[first..]
+            .iter()
+            .take_while(|c| c.start <= to)
+            .any(|c| c.end >= from && pred(c.cue))
     }
 
     /// Whether the sentence holding `at` contains a cue satisfying `pred`.
     pub fn sentence_has_cue(&self, at: usize, pred: impl Fn(Cue) -> bool) -> bool {
-        let Some(i) = self.sentence_index(at) else { return false };
+        let Some(i) = self.sentence_index(at) else {
+            return false;
+        };
         let s = &self.sentences[i];
         let from = self.cues.partition_point(|c| c.start < s.start);
-        self.cues[from..].iter().take_while(|c| c.start < s.end).any(|c| pred(c.cue))
+        self.cues[from..]
+            .iter()
+            .take_while(|c| c.start < s.end)
+            .any(|c| pred(c.cue))
     }
 }
 
@@ -151,7 +159,10 @@ impl Analyzer {
 
     /// Builds an analyser over a knowledge base.
     pub fn new(kb: &'static KnowledgeBase) -> Self {
-        Self { kb, gazetteer: Gazetteer::new(kb) }
+        Self {
+            kb,
+            gazetteer: Gazetteer::new(kb),
+        }
     }
 
     /// The knowledge base in use.
@@ -168,7 +179,11 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, options: &AnalyzeOptions) -> Analysis {
         let kb = self.kb;
         let body = truncate(&article.text, MAX_INPUT_BYTES);
-        let title = article.title.as_deref().map(|t| truncate(t, 4096)).filter(|t| !t.trim().is_empty());
+        let title = article
+            .title
+            .as_deref()
+            .map(|t| truncate(t, 4096))
+            .filter(|t| !t.trim().is_empty());
         let clean = waspada_text::clean_article(title, body);
         let text = clean.text.as_str();
 
@@ -176,7 +191,10 @@ impl Analyzer {
         let language = options
             .language
             .unwrap_or_else(|| LanguageIdentifier::global().detect_with_hint(text, hint));
-        let published_str = article.published.as_deref().or(options.default_published.as_deref());
+        let published_str = article
+            .published
+            .as_deref()
+            .or(options.default_published.as_deref());
         let published = published_str.and_then(dates::parse_published);
 
         let sentences = waspada_text::sentences(text);
@@ -195,7 +213,10 @@ impl Analyzer {
             for e in &m.entries {
                 if let Entry::Host { host } = *e {
                     let id = kb.hosts[host as usize].id.clone();
-                    host_spans.push(counts::HostSpan { span: m.start..m.end, host: id.clone() });
+                    host_spans.push(counts::HostSpan {
+                        span: m.start..m.end,
+                        host: id.clone(),
+                    });
                     host_ids.insert(id);
                 }
             }
@@ -236,17 +257,27 @@ impl Analyzer {
             .filter(|m| m.entries.iter().any(|e| matches!(e, Entry::Disease { .. })))
             .map(|m| m.start)
             .collect();
-        let raw_counts =
-            counts::find_counts(text, &doc.sentences, &numbers, &doc.cues, &host_spans, &disease_starts);
+        let raw_counts = counts::find_counts(
+            text,
+            &doc.sentences,
+            &numbers,
+            &doc.cues,
+            &host_spans,
+            &disease_starts,
+        );
         let human_counted = raw_counts.iter().any(|c| c.species == "human");
         let animal_counted = raw_counts.iter().any(|c| c.species != "human");
         let animal_hosts = doc.host_ids.iter().any(|h| h != "human");
-        let animals_only = !human_counted && !names_human_infection(text) && (animal_counted || animal_hosts);
+        let animals_only =
+            !human_counted && !names_human_infection(text) && (animal_counted || animal_hosts);
 
         let mut disease_ev = diseases::collect(&doc, kb);
         diseases::resolve_host_variants(&mut disease_ev, kb, animals_only);
         let disease_ev = merge_diseases(disease_ev);
-        let primary_disease = disease_ev.iter().filter(|d| d.primary).max_by(|a, b| a.score.total_cmp(&b.score));
+        let primary_disease = disease_ev
+            .iter()
+            .filter(|d| d.primary)
+            .max_by(|a, b| a.score.total_cmp(&b.score));
 
         let place_ev = places::collect(&doc, kb);
         let klb_findings = klb::find_klb(text, &doc.sentences);
@@ -265,7 +296,15 @@ impl Analyzer {
                 let si = doc.sentence_index(d.start);
                 let eventful = si.is_some_and(|i| disease_sentences.contains(&i))
                     || doc.sentence_has_cue(d.start, |c| {
-                        matches!(c, Cue::Ill | Cue::Death | Cue::AnimalDeath | Cue::Hospitalized | Cue::Confirmed | Cue::Outbreak)
+                        matches!(
+                            c,
+                            Cue::Ill
+                                | Cue::Death
+                                | Cue::AnimalDeath
+                                | Cue::Hospitalized
+                                | Cue::Confirmed
+                                | Cue::Outbreak
+                        )
                     });
                 DateFinding {
                     date: d.date.to_string(),
@@ -283,15 +322,19 @@ impl Analyzer {
             .next();
 
         // Relevance.
-        let count_of = |pred: &dyn Fn(&counts::RawCount) -> bool| raw_counts.iter().filter(|c| pred(c)).count();
+        let count_of = |pred: &dyn Fn(&counts::RawCount) -> bool| {
+            raw_counts.iter().filter(|c| pred(c)).count()
+        };
         // A hedged round number ("sekitar 1.000 orang") usually gives the scale of
         // something else; a vague one ("ratusan siswa keracunan") is a classic early report.
         let figure_counts = |c: &counts::RawCount| {
             !(c.approximate && c.value.is_some() && !c.affected_unit)
                 && (c.affected_unit
                     || c.kind != "cases"
-                    || doc.sentence_index(c.at).is_some_and(|i| disease_sentences.contains(&i))
-                || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
+                    || doc
+                        .sentence_index(c.at)
+                        .is_some_and(|i| disease_sentences.contains(&i))
+                    || doc.sentence_has_cue(c.at, |q| matches!(q, Cue::Ill | Cue::Outbreak)))
         };
         let cue_count = |cue: Cue| doc.cues.iter().filter(|c| c.cue == cue).count();
         let sentences_with_disease = disease_ev
@@ -309,9 +352,14 @@ impl Analyzer {
             // illness: "178 orang terkonfirmasi positif Covid-19", not "238 jemaah dirawat"
             // for heatstroke three paragraphs later.
             human_cases: count_of(&|c| {
-                c.species == "human" && c.kind != "deaths" && c.kind != "recovered" && figure_counts(c)
+                c.species == "human"
+                    && c.kind != "deaths"
+                    && c.kind != "recovered"
+                    && figure_counts(c)
             }),
-            human_deaths: count_of(&|c| c.species == "human" && c.kind == "deaths" && figure_counts(c)),
+            human_deaths: count_of(&|c| {
+                c.species == "human" && c.kind == "deaths" && figure_counts(c)
+            }),
             animal_counts: count_of(&|c| c.species != "human" && figure_counts(c)),
             count_in_title: raw_counts.iter().any(|c| c.at < title_end),
             klb_declared,
@@ -327,7 +375,10 @@ impl Analyzer {
             disease_density: sentences_with_disease as f64 / doc.sentences.len().max(1) as f64,
             length: text.len(),
             advice_title: title.is_some_and(is_advice_title),
-            denial_in_title: doc.cues.iter().any(|c| c.cue == Cue::Denial && c.start < title_end),
+            denial_in_title: doc
+                .cues
+                .iter()
+                .any(|c| c.cue == Cue::Denial && c.start < title_end),
         };
         let relevance = relevance::score(&evidence);
 
@@ -349,9 +400,15 @@ impl Analyzer {
             .collect();
         let mut hosts_out: BTreeMap<String, Vec<Mention>> = BTreeMap::new();
         for h in &host_spans {
-            hosts_out.entry(h.host.clone()).or_default().push(mention(&h.span));
+            hosts_out
+                .entry(h.host.clone())
+                .or_default()
+                .push(mention(&h.span));
         }
-        let locations = place_ev.iter().map(|p| self.location(p, &mention)).collect();
+        let locations = place_ev
+            .iter()
+            .map(|p| self.location(p, &mention))
+            .collect();
         let primary_disease_id = primary_disease.map(|d| kb.diseases[d.disease].id.clone());
         let counts_out = raw_counts
             .iter()
@@ -377,7 +434,10 @@ impl Analyzer {
             .collect();
         let klb_evidence = klb_findings
             .iter()
-            .map(|f| KlbEvidence { reading: f.reading.as_str(), mention: mention(&f.span) })
+            .map(|f| KlbEvidence {
+                reading: f.reading.as_str(),
+                mention: mention(&f.span),
+            })
             .collect();
 
         Analysis {
@@ -387,7 +447,10 @@ impl Analyzer {
             published: published.map(|d| d.to_string()),
             relevance,
             diseases: diseases_out,
-            hosts: hosts_out.into_iter().map(|(id, mentions)| HostFinding { id, mentions }).collect(),
+            hosts: hosts_out
+                .into_iter()
+                .map(|(id, mentions)| HostFinding { id, mentions })
+                .collect(),
             locations,
             counts: counts_out,
             dates: date_findings,
@@ -399,7 +462,11 @@ impl Analyzer {
         }
     }
 
-    fn location(&self, p: &places::PlaceEvidence, mention: &dyn Fn(&Range<usize>) -> Mention) -> LocationFinding {
+    fn location(
+        &self,
+        p: &places::PlaceEvidence,
+        mention: &dyn Fn(&Range<usize>) -> Mention,
+    ) -> LocationFinding {
         let kb = self.kb;
         let mentions = p.spans.iter().map(mention).collect();
         match p.target {
@@ -425,7 +492,9 @@ impl Analyzer {
                 let (province_code, regency_code) = if indonesian {
                     let mut parts = place.code.split('.');
                     let prov = parts.next().map(str::to_string);
-                    let reg = parts.next().map(|r| format!("{}.{}", prov.as_deref().unwrap_or(""), r));
+                    let reg = parts
+                        .next()
+                        .map(|r| format!("{}.{}", prov.as_deref().unwrap_or(""), r));
                     (prov, reg)
                 } else {
                     (None, None)
@@ -441,7 +510,8 @@ impl Analyzer {
                     country: place.country.clone(),
                     province_code,
                     regency_code,
-                    district_code: (indonesian && place.level == PlaceLevel::District).then(|| place.code.clone()),
+                    district_code: (indonesian && place.level == PlaceLevel::District)
+                        .then(|| place.code.clone()),
                     lat: place.lat,
                     lon: place.lon,
                     primary: p.primary,

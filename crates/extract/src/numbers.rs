@@ -53,7 +53,10 @@ pub fn parse_digits(s: &str, style: NumberStyle) -> Option<f64> {
         NumberStyle::English => (b',', b'.'),
     };
     let bytes = s.as_bytes();
-    if !bytes.iter().all(|b| b.is_ascii_digit() || *b == group || *b == decimal) {
+    if !bytes
+        .iter()
+        .all(|b| b.is_ascii_digit() || *b == group || *b == decimal)
+    {
         return None;
     }
     let (int_part, frac_part) = match s.bytes().position(|b| b == decimal) {
@@ -173,7 +176,9 @@ pub fn find_numbers(text: &str, style: NumberStyle) -> Vec<NumberMention> {
         let w = &text[start..end];
         let hedged = hedge_until.is_some_and(|h| start <= h + 1);
         if w.as_bytes()[0].is_ascii_digit() {
-            let Some(mut value) = parse_digits(w, style) else { continue };
+            let Some(mut value) = parse_digits(w, style) else {
+                continue;
+            };
             let mut end = end;
             // "1,2 juta", "3 ribu", "2 million"
             if let Some(&(s2, e2)) = words.peek()
@@ -184,7 +189,13 @@ pub fn find_numbers(text: &str, style: NumberStyle) -> Vec<NumberMention> {
                 end = e2;
                 words.next();
             }
-            out.push(NumberMention { start, end, value: Some(value), at_least: None, approximate: hedged });
+            out.push(NumberMention {
+                start,
+                end,
+                value: Some(value),
+                at_least: None,
+                approximate: hedged,
+            });
             hedge_until = None;
             continue;
         }
@@ -198,7 +209,13 @@ pub fn find_numbers(text: &str, style: NumberStyle) -> Vec<NumberMention> {
                 continue;
             }
             Word::Vague(lower) => {
-                out.push(NumberMention { start, end, value: None, at_least: Some(lower), approximate: true });
+                out.push(NumberMention {
+                    start,
+                    end,
+                    value: None,
+                    at_least: Some(lower),
+                    approximate: true,
+                });
                 hedge_until = None;
                 continue;
             }
@@ -218,9 +235,14 @@ pub fn find_numbers(text: &str, style: NumberStyle) -> Vec<NumberMention> {
                 break;
             }
             match word(&text[s2..e2]) {
-                Some(w2 @ (Word::Unit(_) | Word::Whole(_) | Word::Teen | Word::Small(_) | Word::Large(_) | Word::Tens(_)))
-                    if acc.accepts(w2) =>
-                {
+                Some(
+                    w2 @ (Word::Unit(_)
+                    | Word::Whole(_)
+                    | Word::Teen
+                    | Word::Small(_)
+                    | Word::Large(_)
+                    | Word::Tens(_)),
+                ) if acc.accepts(w2) => {
                     acc.push(w2);
                     last_end = e2;
                     words.next();
@@ -258,7 +280,7 @@ impl WordNumber {
             Word::Small(_) => self.has_unit,
             Word::Large(_) => self.has_unit || self.group > 0,
             Word::Whole(n) => !self.has_unit && (self.group + self.total == 0 || n < 1000),
-            Word::Tens(_) => !self.has_unit && self.group % 100 == 0,
+            Word::Tens(_) => !self.has_unit && self.group.is_multiple_of(100),
             _ => false,
         }
     }
@@ -308,7 +330,10 @@ struct WordScanner<'a> {
 
 impl<'a> WordScanner<'a> {
     fn new(text: &'a str) -> Self {
-        Self { bytes: text.as_bytes(), pos: 0 }
+        Self {
+            bytes: text.as_bytes(),
+            pos: 0,
+        }
     }
 }
 
@@ -322,18 +347,24 @@ impl Iterator for WordScanner<'_> {
             if c.is_ascii_alphanumeric() {
                 // Skip words glued to a non-ASCII letter (part of a longer word).
                 let start = self.pos;
-                let prev_is_word = start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] >= 0x80);
+                let prev_is_word =
+                    start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] >= 0x80);
                 if c.is_ascii_digit() {
                     let mut i = start;
                     while i < b.len()
                         && (b[i].is_ascii_digit()
-                            || ((b[i] == b'.' || b[i] == b',') && i + 1 < b.len() && b[i + 1].is_ascii_digit()))
+                            || ((b[i] == b'.' || b[i] == b',')
+                                && i + 1 < b.len()
+                                && b[i + 1].is_ascii_digit()))
                     {
                         i += 1;
                     }
                     // "41 475 cases": WHO groups thousands with spaces. Join groups of
                     // exactly three digits after a first group of at most three.
-                    if i - start <= 3 && !b[start..i].contains(&b'.') && !b[start..i].contains(&b',') {
+                    if i - start <= 3
+                        && !b[start..i].contains(&b'.')
+                        && !b[start..i].contains(&b',')
+                    {
                         while i + 4 <= b.len()
                             && b[i] == b' '
                             && b[i + 1..i + 4].iter().all(u8::is_ascii_digit)
@@ -345,7 +376,8 @@ impl Iterator for WordScanner<'_> {
                     self.pos = i;
                     // "Covid-19", "H5N1", "2x": digits attached to letters are not counts.
                     let glued_after = i < b.len() && (b[i].is_ascii_alphabetic() || b[i] >= 0x80);
-                    let glued_before = start > 0 && (b[start - 1].is_ascii_alphabetic() || b[start - 1] == b'-');
+                    let glued_before =
+                        start > 0 && (b[start - 1].is_ascii_alphabetic() || b[start - 1] == b'-');
                     if glued_after || glued_before || prev_is_word {
                         continue;
                     }
@@ -374,14 +406,23 @@ mod tests {
     use proptest::prelude::*;
 
     fn values(text: &str) -> Vec<Option<f64>> {
-        find_numbers(text, NumberStyle::Indonesian).into_iter().map(|n| n.value).collect()
+        find_numbers(text, NumberStyle::Indonesian)
+            .into_iter()
+            .map(|n| n.value)
+            .collect()
     }
 
     #[test]
     fn indonesian_digit_grouping() {
         assert_eq!(parse_digits("1.234", NumberStyle::Indonesian), Some(1234.0));
-        assert_eq!(parse_digits("11.640", NumberStyle::Indonesian), Some(11640.0));
-        assert_eq!(parse_digits("1.234.567", NumberStyle::Indonesian), Some(1_234_567.0));
+        assert_eq!(
+            parse_digits("11.640", NumberStyle::Indonesian),
+            Some(11640.0)
+        );
+        assert_eq!(
+            parse_digits("1.234.567", NumberStyle::Indonesian),
+            Some(1_234_567.0)
+        );
         assert_eq!(parse_digits("1,5", NumberStyle::Indonesian), Some(1.5));
         assert_eq!(parse_digits("1,234", NumberStyle::English), Some(1234.0));
         assert_eq!(parse_digits("1.5", NumberStyle::English), Some(1.5));
@@ -403,7 +444,10 @@ mod tests {
         assert_eq!(values("twenty-one cases"), vec![Some(21.0)]);
         assert_eq!(values("dua juta tiga ratus ribu"), vec![Some(2_300_000.0)]);
         assert_eq!(values("1,2 juta"), vec![Some(1_200_000.0)]);
-        assert_eq!(values("a total of 41 475 cases and 1576 deaths"), vec![Some(41475.0), Some(1576.0)]);
+        assert_eq!(
+            values("a total of 41 475 cases and 1576 deaths"),
+            vec![Some(41475.0), Some(1576.0)]
+        );
     }
 
     #[test]
@@ -416,7 +460,10 @@ mod tests {
 
     #[test]
     fn hedges_mark_approximate() {
-        let found = find_numbers("lebih dari 100 siswa, tepatnya 123 siswa", NumberStyle::Indonesian);
+        let found = find_numbers(
+            "lebih dari 100 siswa, tepatnya 123 siswa",
+            NumberStyle::Indonesian,
+        );
         assert_eq!(found.len(), 2);
         assert!(found[0].approximate);
         assert!(!found[1].approximate);
@@ -469,8 +516,9 @@ mod tests {
 
     /// Spells a number in Indonesian, independently of the parser.
     fn spell_indonesian(n: u64) -> String {
-        const UNITS: [&str; 10] =
-            ["", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan"];
+        const UNITS: [&str; 10] = [
+            "", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan",
+        ];
         fn below_thousand(n: u64) -> Vec<String> {
             let mut parts = Vec::new();
             let (h, rest) = (n / 100, n % 100);

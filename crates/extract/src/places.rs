@@ -64,33 +64,50 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             let mut countries = Vec::new();
             for e in &m.entries {
                 match *e {
-                    Entry::Place { place, qualified, ambiguous, .. } => {
-                        options.push((place as usize, qualified, ambiguous))
-                    }
-                    Entry::Country { country, ambiguous, demonym } => {
-                        countries.push((country as usize, ambiguous, demonym))
-                    }
+                    Entry::Place {
+                        place,
+                        qualified,
+                        ambiguous,
+                        ..
+                    } => options.push((place as usize, qualified, ambiguous)),
+                    Entry::Country {
+                        country,
+                        ambiguous,
+                        demonym,
+                    } => countries.push((country as usize, ambiguous, demonym)),
                     _ => {}
                 }
             }
             let country_context = country_context(doc.text, m.start, m.end);
-            (!options.is_empty() || !countries.is_empty())
-                .then(|| Candidate { span: m.start..m.end, country_context, options, countries })
+            (!options.is_empty() || !countries.is_empty()).then_some(Candidate {
+                span: m.start..m.end,
+                country_context,
+                options,
+                countries,
+            })
         })
         .collect();
 
     // Areas the article names unambiguously (with a level word, or with a single
     // non-ambiguous candidate), and their ancestors: the context that resolves the rest.
     let mut named: HashSet<usize> = HashSet::new();
-    let named_countries: HashSet<usize> =
-        candidates.iter().flat_map(|c| c.countries.iter()).filter(|c| !c.1).map(|c| c.0).collect();
+    let named_countries: HashSet<usize> = candidates
+        .iter()
+        .flat_map(|c| c.countries.iter())
+        .filter(|c| !c.1)
+        .map(|c| c.0)
+        .collect();
     let mut qualified_named: HashSet<usize> = HashSet::new();
     for c in &candidates {
         for &(p, qualified, ambiguous) in &c.options {
             if qualified {
                 qualified_named.insert(p);
             }
-            if qualified || (c.options.len() == 1 && !ambiguous && kb.places[p].level != PlaceLevel::District) {
+            if qualified
+                || (c.options.len() == 1
+                    && !ambiguous
+                    && kb.places[p].level != PlaceLevel::District)
+            {
                 named.insert(p);
             }
         }
@@ -105,7 +122,10 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
     }
     let in_context = |p: usize| -> bool {
         let place = &kb.places[p];
-        place.parent.as_deref().is_some_and(|parent| context.contains(parent))
+        place
+            .parent
+            .as_deref()
+            .is_some_and(|parent| context.contains(parent))
     };
 
     // A sentence naming many countries is a roll-call ("cases in 25 countries:
@@ -119,19 +139,33 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
     let mut evidence: HashMap<Target, PlaceEvidence> = HashMap::new();
     let mut order: Vec<Target> = Vec::new();
     for c in &candidates {
-        let chosen = choose(kb, c, &qualified_named, &named, &named_countries, &in_context);
+        let chosen = choose(
+            kb,
+            c,
+            &qualified_named,
+            &named,
+            &named_countries,
+            &in_context,
+        );
         let Some(target) = chosen else { continue };
         // A district resolves up to its regency for scoring and output.
         let (target, district_span) = match target {
             Target::Place(p) if kb.places[p].level == PlaceLevel::District => {
-                match kb.places[p].parent.as_deref().and_then(|code| kb.place_position(code)) {
+                match kb.places[p]
+                    .parent
+                    .as_deref()
+                    .and_then(|code| kb.place_position(code))
+                {
                     Some(parent) => (Target::Place(parent), true),
                     None => continue,
                 }
             }
             t => (t, false),
         };
-        let in_dateline = doc.dateline.as_ref().is_some_and(|d| d.contains(&c.span.start));
+        let in_dateline = doc
+            .dateline
+            .as_ref()
+            .is_some_and(|d| d.contains(&c.span.start));
         let weight = if in_dateline {
             0.0
         } else if c.span.start < doc.title_end {
@@ -141,18 +175,39 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
         } else {
             1.0
         } * if district_span { 0.8 } else { 1.0 }
-            * if c.countries.iter().any(|x| Target::Country(x.0) == target && x.2) { 0.5 } else { 1.0 };
+            * if c
+                .countries
+                .iter()
+                .any(|x| Target::Country(x.0) == target && x.2)
+            {
+                0.5
+            } else {
+                1.0
+            };
         let ev = evidence.entry(target).or_insert_with(|| {
             order.push(target);
-            PlaceEvidence { target, spans: Vec::new(), score: 0.0, dateline_only: true, primary: false, case_context: false }
+            PlaceEvidence {
+                target,
+                spans: Vec::new(),
+                score: 0.0,
+                dateline_only: true,
+                primary: false,
+                case_context: false,
+            }
         });
-        let crowded = doc.sentence_index(c.span.start).is_some_and(|i| countries_per_sentence.get(&i).is_some_and(|n| *n > 3));
-        ev.case_context |= !in_dateline && !crowded && doc.sentence_has_cue(c.span.start, reports_cases);
+        let crowded = doc
+            .sentence_index(c.span.start)
+            .is_some_and(|i| countries_per_sentence.get(&i).is_some_and(|n| *n > 3));
+        ev.case_context |=
+            !in_dateline && !crowded && doc.sentence_has_cue(c.span.start, reports_cases);
         ev.spans.push(c.span.clone());
         ev.score += weight;
         ev.dateline_only &= in_dateline;
     }
-    let mut out: Vec<PlaceEvidence> = order.into_iter().filter_map(|t| evidence.remove(&t)).collect();
+    let mut out: Vec<PlaceEvidence> = order
+        .into_iter()
+        .filter_map(|t| evidence.remove(&t))
+        .collect();
     mark_primary(&mut out, kb, doc.default_country.as_deref());
     out
 }
@@ -184,7 +239,12 @@ fn choose(
             let confirmed = qualified_named.contains(&p) || in_context(p);
             match place.level {
                 PlaceLevel::District => confirmed,
-                _ if ambiguous => confirmed || named.contains(&p) && c.options.len() == 1 && qualified_named.contains(&p),
+                _ if ambiguous => {
+                    confirmed
+                        || named.contains(&p)
+                            && c.options.len() == 1
+                            && qualified_named.contains(&p)
+                }
                 _ => true,
             }
         })
@@ -216,30 +276,76 @@ fn choose(
 /// before it, or a possessive after it.
 fn country_context(text: &str, start: usize, end: usize) -> bool {
     const BEFORE: &[&str] = &[
-        "of", "in", "from", "to", "across", "di", "ke", "dari", "negara", "republic", "republik", "asal", "wilayah",
+        "of", "in", "from", "to", "across", "di", "ke", "dari", "negara", "republic", "republik",
+        "asal", "wilayah",
     ];
     let before = text[..start].trim_end();
-    let word: String = before.chars().rev().take_while(|c| c.is_alphabetic()).collect::<Vec<_>>().into_iter().rev().collect();
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     let after = &text[end..];
-    BEFORE.iter().any(|w| w.eq_ignore_ascii_case(&word)) || after.starts_with("'s") || after.starts_with("’s")
+    BEFORE.iter().any(|w| w.eq_ignore_ascii_case(&word))
+        || after.starts_with("'s")
+        || after.starts_with("’s")
 }
 
 /// Territories that health authorities report under their sovereign state (WHO
 /// lists French Guiana and Mayotte under France, Hong Kong SAR under China): the
 /// sovereign is added next to the territory.
 pub const SOVEREIGN_OF: &[(&str, &str)] = &[
-    ("HKG", "CHN"), ("MAC", "CHN"), ("GUF", "FRA"), ("MYT", "FRA"), ("REU", "FRA"), ("GLP", "FRA"),
-    ("MTQ", "FRA"), ("NCL", "FRA"), ("PYF", "FRA"), ("MAF", "FRA"), ("BLM", "FRA"), ("SPM", "FRA"),
-    ("WLF", "FRA"), ("PRI", "USA"), ("GUM", "USA"), ("VIR", "USA"), ("ASM", "USA"), ("MNP", "USA"),
-    ("GRL", "DNK"), ("FRO", "DNK"), ("ABW", "NLD"), ("CUW", "NLD"), ("SXM", "NLD"), ("BES", "NLD"),
-    ("BMU", "GBR"), ("CYM", "GBR"), ("GIB", "GBR"), ("VGB", "GBR"), ("TCA", "GBR"), ("MSR", "GBR"),
-    ("AIA", "GBR"), ("FLK", "GBR"), ("SHN", "GBR"), ("PCN", "GBR"), ("COK", "NZL"), ("NIU", "NZL"),
-    ("TKL", "NZL"), ("NFK", "AUS"), ("CXR", "AUS"), ("CCK", "AUS"),
+    ("HKG", "CHN"),
+    ("MAC", "CHN"),
+    ("GUF", "FRA"),
+    ("MYT", "FRA"),
+    ("REU", "FRA"),
+    ("GLP", "FRA"),
+    ("MTQ", "FRA"),
+    ("NCL", "FRA"),
+    ("PYF", "FRA"),
+    ("MAF", "FRA"),
+    ("BLM", "FRA"),
+    ("SPM", "FRA"),
+    ("WLF", "FRA"),
+    ("PRI", "USA"),
+    ("GUM", "USA"),
+    ("VIR", "USA"),
+    ("ASM", "USA"),
+    ("MNP", "USA"),
+    ("GRL", "DNK"),
+    ("FRO", "DNK"),
+    ("ABW", "NLD"),
+    ("CUW", "NLD"),
+    ("SXM", "NLD"),
+    ("BES", "NLD"),
+    ("BMU", "GBR"),
+    ("CYM", "GBR"),
+    ("GIB", "GBR"),
+    ("VGB", "GBR"),
+    ("TCA", "GBR"),
+    ("MSR", "GBR"),
+    ("AIA", "GBR"),
+    ("FLK", "GBR"),
+    ("SHN", "GBR"),
+    ("PCN", "GBR"),
+    ("COK", "NZL"),
+    ("NIU", "NZL"),
+    ("TKL", "NZL"),
+    ("NFK", "AUS"),
+    ("CXR", "AUS"),
+    ("CCK", "AUS"),
 ];
 
 fn reports_cases(c: crate::cues::Cue) -> bool {
     use crate::cues::Cue;
-    matches!(c, Cue::Ill | Cue::CaseUnit | Cue::Death | Cue::Confirmed | Cue::Suspected)
+    matches!(
+        c,
+        Cue::Ill | Cue::CaseUnit | Cue::Death | Cue::Confirmed | Cue::Suspected
+    )
 }
 
 fn level_rank(level: PlaceLevel) -> u8 {
@@ -251,7 +357,7 @@ fn level_rank(level: PlaceLevel) -> u8 {
 }
 
 /// Country of a target (ISO alpha-3).
-pub fn country_of<'a>(kb: &'a KnowledgeBase, t: Target) -> &'a str {
+pub fn country_of(kb: &KnowledgeBase, t: Target) -> &str {
     match t {
         Target::Place(p) => kb.places[p].country.as_str(),
         Target::Country(c) => kb.countries[c].iso3.as_str(),
@@ -265,7 +371,10 @@ fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
         let code = country_of(kb, p.target);
         if let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code)
             && let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign)
-            && !places.iter().chain(added.iter()).any(|q: &PlaceEvidence| q.target == Target::Country(i))
+            && !places
+                .iter()
+                .chain(added.iter())
+                .any(|q: &PlaceEvidence| q.target == Target::Country(i))
         {
             added.push(PlaceEvidence {
                 target: Target::Country(i),
@@ -280,13 +389,18 @@ fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
     places.extend(added);
 }
 
-fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_country: Option<&str>) {
+fn mark_primary(
+    places: &mut Vec<PlaceEvidence>,
+    kb: &KnowledgeBase,
+    default_country: Option<&str>,
+) {
     // Local areas (regency/city level, or foreign cities) first.
     let is_local = |t: Target| match t {
         Target::Place(p) => matches!(kb.places[p].level, PlaceLevel::Regency | PlaceLevel::City),
         Target::Country(_) => false,
     };
-    let is_province = |t: Target| matches!(t, Target::Place(p) if kb.places[p].level == PlaceLevel::Province);
+    let is_province =
+        |t: Target| matches!(t, Target::Place(p) if kb.places[p].level == PlaceLevel::Province);
 
     // Country scores: a country gets the evidence of every place inside it.
     let mut country_score: HashMap<&str, f64> = HashMap::new();
@@ -296,7 +410,10 @@ fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_cou
     let top_country = country_score
         .iter()
         .filter(|(_, s)| **s > 0.0)
-        .max_by(|a, b| a.1.total_cmp(b.1).then_with(|| (Some(*b.0) == default_country).cmp(&(Some(*a.0) == default_country))))
+        .max_by(|a, b| {
+            a.1.total_cmp(b.1)
+                .then_with(|| (Some(*b.0) == default_country).cmp(&(Some(*a.0) == default_country)))
+        })
         .map(|(c, s)| (*c, *s));
     let event_country = top_country.map(|(c, _)| c);
     let top_score = top_country.map_or(0.0, |(_, s)| s);
@@ -308,7 +425,11 @@ fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_cou
         .fold(0.0, f64::max);
     let mut primary_provinces: HashSet<String> = HashSet::new();
     for p in places.iter_mut() {
-        if is_local(p.target) && p.score > 0.0 && p.score >= top_local * 0.5 && Some(country_of(kb, p.target)) == event_country {
+        if is_local(p.target)
+            && p.score > 0.0
+            && p.score >= top_local * 0.5
+            && Some(country_of(kb, p.target)) == event_country
+        {
             p.primary = true;
             if let Target::Place(i) = p.target
                 && let Some(parent) = &kb.places[i].parent
@@ -328,7 +449,10 @@ fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_cou
         {
             let code = &kb.places[i].code;
             p.primary = primary_provinces.contains(code)
-                || (primary_provinces.is_empty() && p.score > 0.0 && p.score >= top_province * 0.5 && Some(country_of(kb, p.target)) == event_country);
+                || (primary_provinces.is_empty()
+                    && p.score > 0.0
+                    && p.score >= top_province * 0.5
+                    && Some(country_of(kb, p.target)) == event_country);
         }
     }
     // Countries: the event country, and others that the article discusses about as much.
@@ -338,7 +462,8 @@ fn mark_primary(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase, default_cou
             let s = country_score.get(c).copied().unwrap_or(0.0);
             // A foreign country also counts when a sentence reports its cases
             // ("new cases were reported in Bolivia, Colombia and Peru").
-            p.primary = s > 0.0 && (Some(c) == event_country || s >= top_score * 0.35 || p.case_context);
+            p.primary =
+                s > 0.0 && (Some(c) == event_country || s >= top_score * 0.35 || p.case_context);
         }
     }
     add_sovereigns(places, kb);

@@ -75,7 +75,10 @@ pub fn score(e: &Evidence) -> Relevance {
     } else if e.any_disease {
         add(0.3, "mentions a disease in passing".into());
     } else if unnamed_outbreak {
-        add(-1.0, "but: names no disease (cases and deaths of an unnamed illness)".into());
+        add(
+            -1.0,
+            "but: names no disease (cases and deaths of an unnamed illness)".into(),
+        );
     } else {
         add(-3.0, "but: names no disease".into());
     }
@@ -87,28 +90,47 @@ pub fn score(e: &Evidence) -> Relevance {
     }
     // Figures matter when they are figures of a disease: deaths in a clash or a road
     // accident are not an outbreak.
-    let figure_weight = if e.primary_disease || unnamed_outbreak { 1.0 } else { 0.35 };
+    let figure_weight = if e.primary_disease || unnamed_outbreak {
+        1.0
+    } else {
+        0.35
+    };
     if e.human_deaths > 0 {
         add(1.2 * figure_weight, "deaths reported".into());
     }
     if e.human_cases > 0 {
         let w = 1.0 + 0.3 * (e.human_cases.min(4) as f64 - 1.0);
-        add(w * figure_weight, format!("{} case figure(s) reported", e.human_cases));
+        add(
+            w * figure_weight,
+            format!("{} case figure(s) reported", e.human_cases),
+        );
     }
     if e.animal_counts > 0 {
-        add(1.3 * figure_weight, "affected or dead animals counted".into());
+        add(
+            1.3 * figure_weight,
+            "affected or dead animals counted".into(),
+        );
     }
     if e.count_in_title {
         add(0.8, "a count in the title".into());
     }
     if e.outbreak_words > 0 {
-        add(0.4 * (e.outbreak_words.min(5) as f64), format!("outbreak vocabulary ({}×)", e.outbreak_words));
+        add(
+            0.4 * (e.outbreak_words.min(5) as f64),
+            format!("outbreak vocabulary ({}×)", e.outbreak_words),
+        );
     }
     if e.illness_words > 0 {
-        add(0.3 * (e.illness_words.min(5) as f64), format!("illness vocabulary ({}×)", e.illness_words));
+        add(
+            0.3 * (e.illness_words.min(5) as f64),
+            format!("illness vocabulary ({}×)", e.illness_words),
+        );
     }
     if e.situation_words > 0 {
-        add(0.3 * (e.situation_words.min(3) as f64), "situation-report vocabulary".into());
+        add(
+            0.3 * (e.situation_words.min(3) as f64),
+            "situation-report vocabulary".into(),
+        );
     }
     if e.authority {
         add(0.4, "health authority cited".into());
@@ -117,38 +139,67 @@ pub fn score(e: &Evidence) -> Relevance {
         add(0.3, "event located".into());
     }
     if e.disease_density >= 0.25 {
-        add(0.8, format!("disease named in {:.0}% of sentences", e.disease_density * 100.0));
+        add(
+            0.8,
+            format!(
+                "disease named in {:.0}% of sentences",
+                e.disease_density * 100.0
+            ),
+        );
     } else if e.primary_disease && e.disease_density < 0.08 {
         add(-1.0, "but: the disease is rarely mentioned".into());
     }
     if e.advice_title {
-        add(-2.2, "but: the headline gives advice or an expert view".into());
+        add(
+            -2.2,
+            "but: the headline gives advice or an expert view".into(),
+        );
     }
     if e.denial_in_title {
         add(-2.5, "but: the headline says there are no cases".into());
     }
     if e.denials > 0 {
-        add(-1.2 * e.denials.min(2) as f64, "but: says there are no cases".into());
+        add(
+            -1.2 * e.denials.min(2) as f64,
+            "but: says there are no cases".into(),
+        );
     }
     if e.advice_words >= 2 {
-        add(-0.25 * (e.advice_words.min(8) as f64), format!("but: advice or policy vocabulary ({}×)", e.advice_words));
+        add(
+            -0.25 * (e.advice_words.min(8) as f64),
+            format!("but: advice or policy vocabulary ({}×)", e.advice_words),
+        );
     }
     if e.off_topic_words >= 2 {
-        add(-0.35 * (e.off_topic_words.min(8) as f64), format!("but: economy/politics/sport vocabulary ({}×)", e.off_topic_words));
+        add(
+            -0.35 * (e.off_topic_words.min(8) as f64),
+            format!(
+                "but: economy/politics/sport vocabulary ({}×)",
+                e.off_topic_words
+            ),
+        );
     }
     if e.pandemic_era > 0 {
-        add(-0.8 * e.pandemic_era.min(2) as f64, "but: the pandemic only as a time reference".into());
+        add(
+            -0.8 * e.pandemic_era.min(2) as f64,
+            "but: the pandemic only as a time reference".into(),
+        );
     }
-    let no_figures = e.human_cases == 0 && e.human_deaths == 0 && e.animal_counts == 0 && !e.klb_declared;
+    let no_figures =
+        e.human_cases == 0 && e.human_deaths == 0 && e.animal_counts == 0 && !e.klb_declared;
     if no_figures {
-        add(-1.2, "but: no cases, deaths or affected animals counted".into());
+        add(
+            -1.2,
+            "but: no cases, deaths or affected animals counted".into(),
+        );
     }
 
     let bias = -3.2;
     let total: f64 = bias + parts.iter().map(|p| p.weight).sum::<f64>();
     let score = 1.0 / (1.0 + (-total).exp());
     let is_report = score >= 0.5;
-    let situation = e.situation_words >= 2 && !e.klb_declared && e.human_deaths + e.human_cases >= 2;
+    let situation =
+        e.situation_words >= 2 && !e.klb_declared && e.human_deaths + e.human_cases >= 2;
     let category = match (is_report, situation) {
         (true, true) => "situation_report",
         (true, false) => "outbreak_report",
@@ -190,7 +241,13 @@ mod tests {
 
     #[test]
     fn passing_mention_in_economy_news_is_not() {
-        let e = Evidence { any_disease: true, off_topic_words: 6, pandemic_era: 1, length: 2000, ..Default::default() };
+        let e = Evidence {
+            any_disease: true,
+            off_topic_words: 6,
+            pandemic_era: 1,
+            length: 2000,
+            ..Default::default()
+        };
         let r = score(&e);
         assert!(!r.is_outbreak_report);
         assert_eq!(r.category, "not_relevant");
@@ -199,8 +256,16 @@ mod tests {
 
     #[test]
     fn a_klb_declaration_weighs_heavily() {
-        let base = Evidence { primary_disease: true, any_disease: true, disease_density: 0.3, ..Default::default() };
-        let with_klb = Evidence { klb_declared: true, ..base.clone() };
+        let base = Evidence {
+            primary_disease: true,
+            any_disease: true,
+            disease_density: 0.3,
+            ..Default::default()
+        };
+        let with_klb = Evidence {
+            klb_declared: true,
+            ..base.clone()
+        };
         assert!(score(&with_klb).score > score(&base).score);
         assert!(score(&with_klb).is_outbreak_report);
     }
