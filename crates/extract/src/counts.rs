@@ -213,7 +213,7 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)(?-u:\b)(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|previously|reported|WHO|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)(?-u:\b)",
         )
         .expect("singular count pattern is valid")
     });
