@@ -55,7 +55,10 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
             else {
                 continue;
             };
-            let d = disease as usize;
+            let (d, weak) = match by_era(kb, disease as usize, &doc.text[m.start..m.end], doc.published) {
+                Some(era_disease) => (era_disease, false),
+                None => (disease as usize, weak),
+            };
             let acc = by_disease.entry(d).or_insert_with(|| {
                 order.push(d);
                 Acc {
@@ -230,6 +233,27 @@ fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// "Novel coronavirus" named a different disease in each era: SARS in 2003, MERS
+/// from 2012, COVID-19 from December 2019. Given the publication date, the vague
+/// name resolves to the disease of its time (and then is the article's subject).
+fn by_era(kb: &KnowledgeBase, disease: usize, written: &str, published: Option<jiff::civil::Date>) -> Option<usize> {
+    const VAGUE: &[&str] = &["novel coronavirus", "coronavirus", "ncov", "new coronavirus"];
+    if kb.diseases[disease].id != "covid19" || !VAGUE.contains(&written.to_lowercase().as_str()) {
+        return None;
+    }
+    let p = published?;
+    let era = if p >= jiff::civil::date(2019, 12, 1) {
+        "covid19"
+    } else if p >= jiff::civil::date(2012, 6, 1) {
+        "mers"
+    } else if p >= jiff::civil::date(2002, 11, 1) && p <= jiff::civil::date(2004, 12, 31) {
+        "sars"
+    } else {
+        return None;
+    };
+    kb.diseases.iter().position(|d| d.id == era)
 }
 
 fn is_case_talk(c: Cue) -> bool {

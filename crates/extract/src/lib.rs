@@ -112,6 +112,8 @@ pub struct Doc<'a> {
     pub host_ids: HashSet<String>,
     /// The country an outlet in this language most likely reports from (tie-breaks).
     pub default_country: Option<String>,
+    /// Publication date, when known.
+    pub published: Option<jiff::civil::Date>,
 }
 
 impl Doc<'_> {
@@ -236,6 +238,7 @@ impl Analyzer {
             dateline,
             host_ids,
             default_country,
+            published,
         };
         let chars = CharIndex::new(text);
         let mention = |r: &Range<usize>| Mention {
