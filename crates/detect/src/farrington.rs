@@ -443,7 +443,7 @@ fn evaluate_point(y: &[f64], k: usize, cfg: &FarringtonConfig, z: f64, ws: &Work
     }
 
     let eta0 = model.fit.linear_predictor(&model.design.xk);
-    let v = model.fit.quad_form(model.design.xk.iter().copied());
+    let v = model.fit.quad_form(&model.design.xk);
     let se_eta = (model.phi_tilde * v).sqrt();
     let mu0 = eta0.exp();
     let phi = model.phi;

@@ -206,15 +206,14 @@ impl GlmFit {
     pub fn hat_values(&self, x: &DMatrix<f64>) -> Vec<f64> {
         (0..x.nrows())
             .map(|j| {
-                let h = self.work_w[j] * self.quad_form(x.row(j).iter().copied());
+                let h = self.work_w[j] * self.quad_form(&x.row(j).iter().copied().collect::<Vec<_>>());
                 if h > 1.0 - 10.0 * EPS { 1.0 } else { h }
             })
             .collect()
     }
 
     /// x C xᵀ for a row vector x.
-    pub fn quad_form(&self, x: impl Iterator<Item = f64> + Clone) -> f64 {
-        let xs: Vec<f64> = x.collect();
+    pub fn quad_form(&self, xs: &[f64]) -> f64 {
         let p = xs.len();
         let mut s = 0.0;
         for i in 0..p {

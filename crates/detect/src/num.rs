@@ -40,44 +40,67 @@ fn fuzzed(p: f64) -> f64 {
     p * (1.0 - 64.0 * f64::EPSILON)
 }
 
-/// Smallest integer x ≥ 0 with `cdf(x) ≥ target`, searching from a normal-approximation guess.
-/// Returns NaN if the CDF cannot be evaluated.
+/// Smallest integer x ≥ 0 with `cdf(x) ≥ target`, for a non-decreasing `cdf`.
+///
+/// Starts from a normal-approximation guess, brackets the answer by doubling steps and bisects,
+/// so it needs O(log) CDF evaluations even for huge means. Returns NaN if the CDF cannot be
+/// evaluated or never reaches the target.
 fn discrete_quantile(target: f64, mean: f64, sd: f64, cdf: impl Fn(f64) -> f64) -> f64 {
     let z = normal_quantile(target.clamp(1e-300, 1.0 - 1e-16));
-    let mut x = (mean + z * sd).floor().max(0.0);
-    if !x.is_finite() {
+    let guess = (mean + z * sd).floor().max(0.0);
+    if !guess.is_finite() || guess > 1e15 {
         return f64::NAN;
     }
-    let fx = cdf(x);
-    if fx.is_nan() {
-        return f64::NAN;
-    }
-    if fx >= target {
-        while x > 0.0 {
-            let f = cdf(x - 1.0);
-            if f.is_nan() {
-                return f64::NAN;
-            }
-            if f < target {
+    let ok = |x: f64| -> Option<bool> {
+        let f = cdf(x);
+        if f.is_nan() { None } else { Some(f >= target) }
+    };
+    // Invariant after bracketing: ok(hi) and (lo < 0 or !ok(lo)).
+    let (mut lo, mut hi);
+    if ok(guess) == Some(true) {
+        hi = guess;
+        let mut step = 1.0;
+        loop {
+            let cand = hi - step;
+            if cand < 0.0 {
+                lo = -1.0;
                 break;
             }
-            x -= 1.0;
+            match ok(cand) {
+                Some(true) => hi = cand,
+                Some(false) => {
+                    lo = cand;
+                    break;
+                }
+                None => return f64::NAN,
+            }
+            step *= 2.0;
         }
-        x
     } else {
-        // Bounded walk: the guess is within a few sd of the answer.
-        for _ in 0..100_000_000u64 {
-            x += 1.0;
-            let f = cdf(x);
-            if f.is_nan() {
+        lo = guess;
+        let mut step = (sd.ceil()).max(1.0);
+        loop {
+            hi = lo + step;
+            if hi > 1e15 {
                 return f64::NAN;
             }
-            if f >= target {
-                return x;
+            match ok(hi) {
+                Some(true) => break,
+                Some(false) => lo = hi,
+                None => return f64::NAN,
             }
+            step *= 2.0;
         }
-        f64::NAN
     }
+    while hi - lo > 1.0 {
+        let mid = ((lo + hi) / 2.0).floor();
+        match ok(mid) {
+            Some(true) => hi = mid,
+            Some(false) => lo = mid,
+            None => return f64::NAN,
+        }
+    }
+    hi
 }
 
 /// R's `qpois(p, lambda)`.

@@ -13,7 +13,7 @@ fn small_counts(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<u32>> 
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
     fn ears_alarms_ignore_future_points(

@@ -176,6 +176,15 @@ impl Gazetteer {
                 entry,
             );
         }
+        // Display names are written forms too ("Côte d'Ivoire" is only there).
+        for (i, c) in kb.countries.iter().enumerate() {
+            for name in [&c.name_en, &c.name_id] {
+                if !c.all_aliases().any(|(a, _)| a == name.as_str()) {
+                    let entry = Entry::Country { country: i as u32, ambiguous: false, demonym: false };
+                    add(name, is_abbreviation(name), entry);
+                }
+            }
+        }
         for (alias, i, kind) in kb.country_aliases() {
             let demonym = kb.countries[i].is_demonym(alias);
             let entry = Entry::Country {

@@ -366,16 +366,15 @@ pub fn country_of(kb: &KnowledgeBase, t: Target) -> &str {
 
 /// Adds the sovereign state of every primary territory, as a primary country.
 fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
-    let mut added = Vec::new();
+    let mut added: Vec<PlaceEvidence> = Vec::new();
+    let mut promote: Vec<usize> = Vec::new();
     for p in places.iter().filter(|p| p.primary) {
         let code = country_of(kb, p.target);
-        if let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code)
-            && let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign)
-            && !places
-                .iter()
-                .chain(added.iter())
-                .any(|q: &PlaceEvidence| q.target == Target::Country(i))
-        {
+        let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code) else { continue };
+        let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign) else { continue };
+        if let Some(existing) = places.iter().position(|q| q.target == Target::Country(i)) {
+            promote.push(existing);
+        } else if !added.iter().any(|q| q.target == Target::Country(i)) {
             added.push(PlaceEvidence {
                 target: Target::Country(i),
                 spans: p.spans.clone(),
@@ -385,6 +384,9 @@ fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
                 case_context: p.case_context,
             });
         }
+    }
+    for i in promote {
+        places[i].primary = true;
     }
     places.extend(added);
 }
