@@ -55,7 +55,12 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
             else {
                 continue;
             };
-            let (d, weak) = match by_era(kb, disease as usize, &doc.text[m.start..m.end], doc.published) {
+            let (d, weak) = match by_era(
+                kb,
+                disease as usize,
+                &doc.text[m.start..m.end],
+                doc.published,
+            ) {
                 Some(era_disease) => (era_disease, false),
                 None => (disease as usize, weak),
             };
@@ -238,8 +243,18 @@ fn meal_then_symptoms(doc: &Doc) -> Vec<Range<usize>> {
 /// "Novel coronavirus" named a different disease in each era: SARS in 2003, MERS
 /// from 2012, COVID-19 from December 2019. Given the publication date, the vague
 /// name resolves to the disease of its time (and then is the article's subject).
-fn by_era(kb: &KnowledgeBase, disease: usize, written: &str, published: Option<jiff::civil::Date>) -> Option<usize> {
-    const VAGUE: &[&str] = &["novel coronavirus", "coronavirus", "ncov", "new coronavirus"];
+fn by_era(
+    kb: &KnowledgeBase,
+    disease: usize,
+    written: &str,
+    published: Option<jiff::civil::Date>,
+) -> Option<usize> {
+    const VAGUE: &[&str] = &[
+        "novel coronavirus",
+        "coronavirus",
+        "ncov",
+        "new coronavirus",
+    ];
     if kb.diseases[disease].id != "covid19" || !VAGUE.contains(&written.to_lowercase().as_str()) {
         return None;
     }

@@ -180,7 +180,11 @@ impl Gazetteer {
         for (i, c) in kb.countries.iter().enumerate() {
             for name in [&c.name_en, &c.name_id] {
                 if !c.all_aliases().any(|(a, _)| a == name.as_str()) {
-                    let entry = Entry::Country { country: i as u32, ambiguous: false, demonym: false };
+                    let entry = Entry::Country {
+                        country: i as u32,
+                        ambiguous: false,
+                        demonym: false,
+                    };
                     add(name, is_abbreviation(name), entry);
                 }
             }

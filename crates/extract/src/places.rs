@@ -370,8 +370,12 @@ fn add_sovereigns(places: &mut Vec<PlaceEvidence>, kb: &KnowledgeBase) {
     let mut promote: Vec<usize> = Vec::new();
     for p in places.iter().filter(|p| p.primary) {
         let code = country_of(kb, p.target);
-        let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code) else { continue };
-        let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign) else { continue };
+        let Some((_, sovereign)) = SOVEREIGN_OF.iter().find(|(t, _)| *t == code) else {
+            continue;
+        };
+        let Some(i) = kb.countries.iter().position(|c| c.iso3 == *sovereign) else {
+            continue;
+        };
         if let Some(existing) = places.iter().position(|q| q.target == Target::Country(i)) {
             promote.push(existing);
         } else if !added.iter().any(|q| q.target == Target::Country(i)) {

@@ -107,7 +107,10 @@ pub fn score(e: &Evidence) -> Relevance {
     }
     if e.human_cases > 0 && e.human_deaths > 0 {
         // "N cases including M deaths": the canonical form of an outbreak report.
-        add(1.0 * figure_weight, "cases and deaths reported together".into());
+        add(
+            1.0 * figure_weight,
+            "cases and deaths reported together".into(),
+        );
     }
     if e.animal_counts > 0 {
         add(

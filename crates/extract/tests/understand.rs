@@ -1,0 +1,276 @@
+//! Behaviour of the analyser on short articles written for these tests.
+//!
+//! Each test states one thing an analyst relies on: where the event is (not where
+//! the reporter sits), which disease the article is about, what was counted, and
+//! whether a KLB was declared.
+
+use waspada_extract::{Analysis, Analyzer, Article};
+
+fn analyze(title: &str, text: &str, published: &str) -> Analysis {
+    let article = Article {
+        id: "t".into(),
+        title: Some(title.into()),
+        text: text.into(),
+        published: Some(published.into()),
+        ..Default::default()
+    };
+    Analyzer::embedded().analyze(&article)
+}
+
+fn primary_regencies(a: &Analysis) -> Vec<String> {
+    let mut v: Vec<String> = a
+        .locations
+        .iter()
+        .filter(|l| l.primary)
+        .filter_map(|l| l.regency_code.clone())
+        .collect();
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn primary_diseases(a: &Analysis) -> Vec<String> {
+    a.diseases
+        .iter()
+        .filter(|d| d.primary)
+        .map(|d| d.id.clone())
+        .collect()
+}
+
+#[test]
+fn dateline_is_not_the_event_place_and_a_kecamatan_resolves_to_its_regency() {
+    let a = analyze(
+        "Puluhan Warga Keracunan Nasi Kotak Hajatan",
+        "BANDUNG, WARTAKITA.id - Sebanyak 57 warga Kecamatan Kadungora, Kabupaten Garut, \
+         mengalami keracunan setelah menyantap nasi kotak dari sebuah hajatan, Minggu (12/10/2025). \
+         Sebanyak 12 orang di antaranya dirawat di Puskesmas Kadungora.\n\n\
+         Kepala Dinas Kesehatan Garut mengatakan sampel makanan sudah dikirim ke laboratorium.",
+        "2025-10-13",
+    );
+    assert_eq!(primary_regencies(&a), vec!["32.05"], "{:#?}", a.locations);
+    let bandung = a.locations.iter().find(|l| l.name.contains("Bandung"));
+    assert!(
+        bandung.is_none_or(|l| !l.primary && l.dateline_only),
+        "{bandung:?}"
+    );
+    assert_eq!(primary_diseases(&a), vec!["food_poisoning"]);
+    assert!(a.relevance.is_outbreak_report, "{:?}", a.relevance);
+    let kinds: Vec<(&str, Option<u64>)> = a.counts.iter().map(|c| (c.kind, c.value)).collect();
+    assert!(kinds.contains(&("cases", Some(57))), "{kinds:?}");
+    assert!(kinds.contains(&("hospitalized", Some(12))), "{kinds:?}");
+    assert_eq!(a.event_date.as_deref(), Some("2025-10-12"));
+}
+
+#[test]
+fn bali_inside_balikpapan_is_not_bali() {
+    let a = analyze(
+        "Kasus DBD di Balikpapan Meningkat",
+        "BALIKPAPAN - Dinas Kesehatan Kota Balikpapan mencatat 214 kasus demam berdarah dengue (DBD) \
+         sejak Januari, dua pasien di antaranya meninggal dunia.",
+        "2025-03-02",
+    );
+    assert!(
+        a.locations
+            .iter()
+            .all(|l| l.province_code.as_deref() != Some("51")),
+        "{:#?}",
+        a.locations
+    );
+    assert_eq!(primary_regencies(&a), vec!["64.71"]);
+    assert_eq!(primary_diseases(&a), vec!["dengue"]);
+    assert_eq!(a.diseases[0].icd10.as_deref(), Some("A97"));
+}
+
+#[test]
+fn kota_and_kabupaten_with_the_same_name_are_told_apart() {
+    let a = analyze(
+        "Wabah Campak di Kota Bogor",
+        "Dinas Kesehatan Kota Bogor melaporkan 18 kasus campak pada anak sekolah dasar. \
+         Wali Kota Bogor meminta orang tua membawa anak ke puskesmas untuk imunisasi.",
+        "2025-05-20",
+    );
+    assert_eq!(primary_regencies(&a), vec!["32.71"]);
+    assert_eq!(primary_diseases(&a), vec!["measles"]);
+}
+
+#[test]
+fn a_common_word_that_names_a_town_needs_its_level_word() {
+    let a = analyze(
+        "Longsor Tutup Jalan",
+        "Batu besar menutup jalan desa setelah hujan deras semalam. Warga bergotong royong.",
+        "2025-01-10",
+    );
+    assert!(
+        a.locations
+            .iter()
+            .all(|l| l.regency_code.as_deref() != Some("35.79")),
+        "{:#?}",
+        a.locations
+    );
+    assert!(!a.relevance.is_outbreak_report);
+}
+
+#[test]
+fn animal_outbreak_counts_species_and_reports_the_animal_disease() {
+    let a = analyze(
+        "Ratusan Babi Mati Mendadak di Belu",
+        "ATAMBUA - Dinas Peternakan Kabupaten Belu mencatat 468 ekor babi mati mendadak dalam dua pekan. \
+         Hasil uji laboratorium balai veteriner memastikan babi-babi itu terjangkit demam babi Afrika \
+         atau African swine fever (ASF).",
+        "2025-02-14",
+    );
+    assert_eq!(primary_diseases(&a), vec!["african_swine_fever"]);
+    let asf = &a.diseases[0];
+    assert!(asf.icd10.is_none(), "ASF is animal-only");
+    assert!(
+        a.counts
+            .iter()
+            .any(|c| c.kind == "animals_dead" && c.value == Some(468) && c.species == "pig"),
+        "{:#?}",
+        a.counts
+    );
+    assert!(a.relevance.is_outbreak_report);
+}
+
+#[test]
+fn klb_declared_versus_party_congress() {
+    let declared = analyze(
+        "Difteri Merebak, Pemkab Tetapkan KLB",
+        "Pemerintah Kabupaten Garut menetapkan status kejadian luar biasa (KLB) difteri setelah \
+         tiga anak meninggal dunia. Dinas Kesehatan mencatat 11 kasus suspek difteri.",
+        "2025-11-03",
+    );
+    assert!(declared.klb_declared);
+    assert!(declared.relevance.is_outbreak_report);
+    assert!(declared.relevance.reasons.iter().any(|r| r.contains("KLB")));
+    assert!(
+        declared
+            .counts
+            .iter()
+            .any(|c| c.kind == "deaths" && c.value == Some(3))
+    );
+
+    let congress = analyze(
+        "Partai Gelar KLB Pekan Depan",
+        "Dewan Pimpinan Pusat partai itu memutuskan menggelar Kongres Luar Biasa (KLB) untuk memilih \
+         ketua umum baru. KLB akan digelar di Jakarta dan dihadiri seluruh pengurus daerah.",
+        "2025-11-03",
+    );
+    assert!(!congress.klb_declared);
+    assert!(!congress.relevance.is_outbreak_report);
+    assert!(
+        congress
+            .klb_evidence
+            .iter()
+            .all(|k| k.reading == "other_meaning"),
+        "{:?}",
+        congress.klb_evidence
+    );
+}
+
+#[test]
+fn not_declared_klb_is_not_declared() {
+    let a = analyze(
+        "Kasus Campak Naik, Dinkes Belum Tetapkan KLB",
+        "Dinas Kesehatan Kabupaten Garut mencatat 23 kasus campak. Namun status kejadian luar biasa \
+         belum ditetapkan karena kasus masih tersebar.",
+        "2025-11-03",
+    );
+    assert!(!a.klb_declared, "{:?}", a.klb_evidence);
+}
+
+#[test]
+fn pandemic_as_a_time_reference_is_not_an_outbreak_report() {
+    let a = analyze(
+        "Penjualan Mobil Pulih Setelah Pandemi",
+        "JAKARTA - Penjualan mobil nasional tumbuh 12 persen dibanding tahun lalu. Menurut asosiasi, \
+         pasar mulai pulih setelah tertekan saat pandemi Covid-19. Investasi pabrikan juga naik, \
+         didorong kredit perbankan dan insentif pajak.",
+        "2025-06-01",
+    );
+    assert!(!a.relevance.is_outbreak_report, "{:?}", a.relevance);
+    assert!(a.relevance.reasons.iter().any(|r| r.starts_with("but:")));
+}
+
+#[test]
+fn vague_amounts_are_kept_vague() {
+    let a = analyze(
+        "Ratusan Siswa Diduga Keracunan",
+        "Ratusan siswa diduga keracunan setelah menyantap menu makan siang di sekolah, Rabu (5/11/2025).",
+        "2025-11-06",
+    );
+    let vague: Vec<_> = a
+        .counts
+        .iter()
+        .filter(|c| c.approximate && c.value.is_none())
+        .collect();
+    assert!(!vague.is_empty(), "{:#?}", a.counts);
+}
+
+#[test]
+fn english_who_style_report() {
+    let a = analyze(
+        "Cholera – Mozambique",
+        "On 3 March 2025, the Ministry of Health of Mozambique notified WHO of an outbreak of cholera \
+         in Nampula province. As of 10 March, a total of 1 234 suspected cases including 12 deaths \
+         have been reported.",
+        "2025-03-12",
+    );
+    assert_eq!(a.language, "en");
+    assert!(a.relevance.is_outbreak_report);
+    assert_eq!(primary_diseases(&a), vec!["cholera"]);
+    assert!(
+        a.locations.iter().any(|l| l.primary && l.country == "MOZ"),
+        "{:#?}",
+        a.locations
+    );
+    assert!(
+        a.counts
+            .iter()
+            .any(|c| c.kind == "suspected" && c.value == Some(1234)),
+        "{:#?}",
+        a.counts
+    );
+    assert!(
+        a.counts
+            .iter()
+            .any(|c| c.kind == "deaths" && c.value == Some(12))
+    );
+}
+
+#[test]
+fn mentions_point_into_clean_text() {
+    let article = Article {
+        id: "m".into(),
+        title: Some("Wabah Difteri di Garut".into()),
+        text: "BACA JUGA: Berita lain\nSebanyak sembilan orang meninggal akibat difteri di Kabupaten Garut.".into(),
+        published: Some("2025-01-01".into()),
+        ..Default::default()
+    };
+    let options = waspada_extract::AnalyzeOptions {
+        with_text: true,
+        ..Default::default()
+    };
+    let a = Analyzer::embedded().analyze_with(&article, &options);
+    let text = a.clean_text.as_deref().expect("with_text");
+    assert!(!text.contains("BACA JUGA"));
+    let slice = |start: usize, end: usize| {
+        text.chars()
+            .skip(start)
+            .take(end - start)
+            .collect::<String>()
+    };
+    for d in &a.diseases {
+        for m in &d.mentions {
+            assert_eq!(slice(m.start, m.end), m.text);
+        }
+    }
+    for c in &a.counts {
+        assert_eq!(slice(c.mention.start, c.mention.end), c.mention.text);
+    }
+    assert!(
+        a.counts
+            .iter()
+            .any(|c| c.kind == "deaths" && c.value == Some(9))
+    );
+}
