@@ -10,7 +10,8 @@ pub enum DetectError {
 
     /// The series ends before the first point the method can evaluate.
     #[error(
-        "{method} with {params} needs at least {needed} {freq} points before its first evaluated {unit} can be computed; this series has {have}"
+        "{m} with {params} needs at least {needed} {freq} points (the first {unit} it can evaluate is {unit} {needed}); this series has {have}",
+        m = display_name(method)
     )]
     TooShort {
         /// Method name.
@@ -29,7 +30,8 @@ pub enum DetectError {
 
     /// The requested first time point is earlier than the method allows.
     #[error(
-        "{method} with {params} cannot evaluate time point {first}: it needs more history; the earliest time point it can evaluate is {earliest}"
+        "{m} with {params} cannot evaluate time point {first}: there is not enough history before it; the earliest time point it can evaluate is {earliest}",
+        m = display_name(method)
     )]
     TooEarly {
         /// Method name.
@@ -58,7 +60,7 @@ pub enum DetectError {
     },
 
     /// A method parameter has a value the method cannot use.
-    #[error("{method}: {message}")]
+    #[error("{m}: {message}", m = display_name(method))]
     InvalidParameter {
         /// Method name.
         method: &'static str,
@@ -67,7 +69,7 @@ pub enum DetectError {
     },
 
     /// The method cannot run on this kind of data (R `surveillance` stops too).
-    #[error("{method} cannot be used here: {reason}")]
+    #[error("{m} cannot be used here: {reason}", m = display_name(method))]
     Unsupported {
         /// Method name.
         method: &'static str,
@@ -85,4 +87,18 @@ pub enum DetectError {
         /// Number of companion values.
         got: usize,
     },
+}
+
+/// How a method is named in messages: "Farrington", "EARS C1", ...
+pub(crate) fn display_name(method: &str) -> &str {
+    match method {
+        "ears-c1" => "EARS C1",
+        "ears-c2" => "EARS C2",
+        "ears-c3" => "EARS C3",
+        "farrington" => "Farrington",
+        "noufaily" => "Noufaily",
+        "cusum" => "CUSUM",
+        "klb" => "The KLB criteria",
+        other => other,
+    }
 }

@@ -192,11 +192,12 @@ pub fn assess(series: &Series, cfg: &KlbConfig, t: usize) -> Vec<CriterionResult
         let prev_year: f64 = (t + 1 - m - year..=t - m).map(y).sum();
         let mean_month = prev_year / year as f64 * m as f64;
         let span = if m == 1 { "this month".to_string() } else { format!("the last {m} {unit}s") };
+        let per = if m == 1 { "month".to_string() } else { format!("{m} {unit}s") };
         result(
             MonthAboveYearMean,
             met(now > 0.0 && now >= 2.0 * mean_month),
             format!(
-                "{now} cases in {span}; the previous year averaged {mean_month:.2} per month ({})",
+                "{now} cases in {span}; the previous year averaged {mean_month:.2} per {per} ({})",
                 ratio(now, mean_month)
             ),
         )

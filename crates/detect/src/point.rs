@@ -66,26 +66,27 @@ impl Point {
             Some(v) => format!("{v}"),
             None => "none".to_string(),
         };
+        let cases = if observed == 1 { "1 case".to_string() } else { format!("{observed} cases") };
         match self.note {
             Note::Evaluated => {
                 let u = fmt(self.upperbound);
                 let e = fmt(self.expected);
                 match (self.alarm, method) {
                     (Some(true), "cusum") => format!(
-                        "alarm: {observed} cases reach the threshold {u}; the cumulative excess over the \
+                        "alarm: {cases} reach the threshold {u}; the cumulative excess over the \
                          expected {e} per {unit} is above the decision limit"
                     ),
                     (Some(true), _) => format!(
-                        "alarm: {observed} cases exceed the upper bound {u} (expected {e})"
+                        "alarm: {cases} exceed the upper bound {u} (expected {e})"
                     ),
                     (Some(false), "cusum") => {
-                        format!("no alarm: {observed} cases stay below the threshold {u} (expected {e})")
+                        format!("no alarm: {cases} stay below the threshold {u} (expected {e})")
                     }
                     (Some(false), _) if observed == 0 => {
                         format!("no alarm: no cases (upper bound {u}, expected {e})")
                     }
                     (Some(false), _) => format!(
-                        "no alarm: {observed} cases do not exceed the upper bound {u} (expected {e})"
+                        "no alarm: {cases} do not exceed the upper bound {u} (expected {e})"
                     ),
                     (None, _) => format!("no decision: the alarm is undefined (upper bound {u})"),
                 }
