@@ -51,12 +51,34 @@ fn make_series(count: usize, len: usize, seed: u64) -> Vec<Series> {
 
 fn main() {
     let r_series = make_series(1000, 211, 20_260_101);
-    let checksum: u64 = r_series.iter().flat_map(|s| &s.counts).map(|&c| u64::from(c)).sum();
+    let checksum: u64 = r_series
+        .iter()
+        .flat_map(|s| &s.counts)
+        .map(|&c| u64::from(c))
+        .sum();
     println!("r_comparison series: 1000 x 211 weeks; checksum (sum of all counts): {checksum}");
     let farrington = Method::from_name("farrington").unwrap();
     let ears_c1 = Method::from_name("ears-c1").unwrap();
     let ears_c2 = Method::from_name("ears-c2").unwrap();
     let last52 = Window::Range { from: 160, to: 211 };
+    // Same counts as r_baseline.R prints, so the two runs can be checked against each other.
+    let alarms = |m: &Method| -> usize {
+        r_series
+            .iter()
+            .map(|s| {
+                bounds(s, m, last52)
+                    .unwrap()
+                    .iter()
+                    .filter(|(_, a)| *a == Some(true))
+                    .count()
+            })
+            .sum()
+    };
+    println!(
+        "r_comparison alarms: farrington {}, ears-c1 {}",
+        alarms(&farrington),
+        alarms(&ears_c1)
+    );
 
     let mut c = Criterion::default().sample_size(10).configure_from_args();
     let mut g = c.benchmark_group("r_comparison");

@@ -43,10 +43,10 @@ impl CusumConfig {
         if !self.k.is_finite() || !self.h.is_finite() {
             return bad("k and h must be finite numbers".into());
         }
-        if let Some(m) = self.m {
-            if !(m >= 0.0) || !m.is_finite() {
-                return bad(format!("the reference mean m must be 0 or more; it is {m}"));
-            }
+        if let Some(m) = self.m
+            && (m.is_nan() || m < 0.0 || !m.is_finite())
+        {
+            return bad(format!("the reference mean m must be 0 or more; it is {m}"));
         }
         Ok(())
     }
@@ -57,7 +57,11 @@ pub(crate) fn cusum(y: &[f64], cfg: &CusumConfig, from: usize, to: usize) -> Vec
     let m = cfg.m.unwrap_or_else(|| {
         let base = &y[..from - 1];
         // R's mean of an empty vector is NaN.
-        if base.is_empty() { f64::NAN } else { crate::num::mean_sd(base).0 }
+        if base.is_empty() {
+            f64::NAN
+        } else {
+            crate::num::mean_sd(base).0
+        }
     });
     let sm = m.sqrt();
     let mut s_prev = 0.0;

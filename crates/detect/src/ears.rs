@@ -88,10 +88,13 @@ impl EarsConfig {
                 ),
             });
         }
-        if !(self.min_sigma >= 0.0) {
+        if self.min_sigma.is_nan() || self.min_sigma < 0.0 {
             return Err(DetectError::InvalidParameter {
                 method,
-                message: format!("the minimum sigma must be 0 or more; it is {}", self.min_sigma),
+                message: format!(
+                    "the minimum sigma must be 0 or more; it is {}",
+                    self.min_sigma
+                ),
             });
         }
         let alpha = self.alpha();
@@ -198,6 +201,9 @@ mod tests {
         assert_eq!(c1[0].upperbound, Some(3.0));
         assert_eq!(c1[1].alarm, Some(true));
         let c3 = ears(&y, &EarsConfig::new(EarsVariant::C3), 12, 17);
-        assert!(c3.iter().all(|p| p.upperbound.is_none() && p.alarm.is_none()));
+        assert!(
+            c3.iter()
+                .all(|p| p.upperbound.is_none() && p.alarm.is_none())
+        );
     }
 }

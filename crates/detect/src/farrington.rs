@@ -138,7 +138,10 @@ impl FarringtonConfig {
             return bad("b (number of past years) must be at least 1".into());
         }
         if !(self.alpha > 0.0 && self.alpha < 1.0) {
-            return bad(format!("alpha must lie strictly between 0 and 1; it is {}", self.alpha));
+            return bad(format!(
+                "alpha must lie strictly between 0 and 1; it is {}",
+                self.alpha
+            ));
         }
         if self.no_periods == 0 {
             return bad("the number of seasonal periods must be at least 1".into());
@@ -172,7 +175,12 @@ impl FarringtonConfig {
         Ok(())
     }
 
-    pub(crate) fn check_range(&self, freq: Frequency, from: usize, n: usize) -> Result<(), DetectError> {
+    pub(crate) fn check_range(
+        &self,
+        freq: Frequency,
+        from: usize,
+        n: usize,
+    ) -> Result<(), DetectError> {
         let earliest = self.default_from(freq);
         if from < earliest {
             return Err(DetectError::TooEarly {
@@ -294,10 +302,10 @@ fn design(ws: &Workspace, k: usize, p: usize, trend: bool) -> Result<Design, Det
     if trend {
         xk[1] = k as f64;
     }
-    if p > 1 {
-        if let Some(c) = level_col(p) {
-            xk[1 + usize::from(trend) + c] = 1.0;
-        }
+    if p > 1
+        && let Some(c) = level_col(p)
+    {
+        xk[1 + usize::from(trend) + c] = 1.0;
     }
     Ok(Design {
         x,
@@ -325,7 +333,12 @@ enum FitFailure {
 }
 
 /// `Fit(trend)` of spec §2.4.
-fn fit_model(ws: &Workspace, k: usize, cfg: &FarringtonConfig, trend: bool) -> Result<Result<Model, FitFailure>, DetectError> {
+fn fit_model(
+    ws: &Workspace,
+    k: usize,
+    cfg: &FarringtonConfig,
+    trend: bool,
+) -> Result<Result<Model, FitFailure>, DetectError> {
     let n = ws.y.len();
     let ones = vec![1.0; n];
     let mut d = design(ws, k, cfg.no_periods, trend)?;
@@ -353,7 +366,8 @@ fn fit_model(ws: &Workspace, k: usize, cfg: &FarringtonConfig, trend: bool) -> R
     let s: Vec<f64> = (0..n)
         .map(|j| {
             let (y, mu) = (ws.y[j], f.mu[j]);
-            1.5 * (y.powf(2.0 / 3.0) * mu.powf(-1.0 / 6.0) - mu.sqrt()) / (phi0 * (1.0 - h[j])).sqrt()
+            1.5 * (y.powf(2.0 / 3.0) * mu.powf(-1.0 / 6.0) - mu.sqrt())
+                / (phi0 * (1.0 - h[j])).sqrt()
         })
         .collect();
     if s.iter().any(|v| v.is_nan()) {
@@ -370,9 +384,15 @@ fn fit_model(ws: &Workspace, k: usize, cfg: &FarringtonConfig, trend: bool) -> R
         });
     }
     let c = cfg.weights_threshold;
-    let denom: f64 = s.iter().map(|&v| if v > c { v.powi(-2) } else { 1.0 }).sum();
+    let denom: f64 = s
+        .iter()
+        .map(|&v| if v > c { v.powi(-2) } else { 1.0 })
+        .sum();
     let gamma = n as f64 / denom;
-    let omega: Vec<f64> = s.iter().map(|&v| if v > c { gamma * v.powi(-2) } else { gamma }).collect();
+    let omega: Vec<f64> = s
+        .iter()
+        .map(|&v| if v > c { gamma * v.powi(-2) } else { gamma })
+        .collect();
     let Some(f1) = glm::fit(&d.x, &ws.y, &omega) else {
         return Ok(Err(FitFailure::Broken));
     };
@@ -415,7 +435,13 @@ pub(crate) fn farrington(
     Ok(out)
 }
 
-fn evaluate_point(y: &[f64], k: usize, cfg: &FarringtonConfig, z: f64, ws: &Workspace) -> Result<Point, DetectError> {
+fn evaluate_point(
+    y: &[f64],
+    k: usize,
+    cfg: &FarringtonConfig,
+    z: f64,
+    ws: &Workspace,
+) -> Result<Point, DetectError> {
     let failed = Point {
         expected: None,
         upperbound: None,

@@ -60,7 +60,7 @@ fn householder(a: &mut [f64], b: &mut [f64], n: usize, p: usize, r: &mut [f64]) 
         let col = &mut done[c * n..];
         let orig: f64 = col.iter().map(|v| v * v).sum::<f64>().sqrt();
         let norm: f64 = col[c..].iter().map(|v| v * v).sum::<f64>().sqrt();
-        if !(norm > 1e-10 * orig) || !norm.is_finite() {
+        if norm.is_nan() || norm <= 1e-10 * orig || !norm.is_finite() {
             return None;
         }
         let alpha = if col[c] > 0.0 { -norm } else { norm };
@@ -109,7 +109,10 @@ pub(crate) fn fit(x: &DMatrix<f64>, y: &[f64], prior: &[f64]) -> Option<GlmFit> 
     if n_ok < p || p == 0 {
         return None;
     }
-    let ln_y: Vec<f64> = y.iter().map(|&v| if v > 0.0 { v.ln() } else { 0.0 }).collect();
+    let ln_y: Vec<f64> = y
+        .iter()
+        .map(|&v| if v > 0.0 { v.ln() } else { 0.0 })
+        .collect();
     let mut eta: Vec<f64> = y.iter().map(|&v| (v + 0.1).ln()).collect();
     let mut mu: Vec<f64> = eta.iter().map(|&e| e.exp().max(EPS)).collect();
     let mut dev_old = deviance(y, &ln_y, &eta, &mu, prior);
@@ -162,7 +165,9 @@ pub(crate) fn fit(x: &DMatrix<f64>, y: &[f64], prior: &[f64]) -> Option<GlmFit> 
     let mut r_inv = DMatrix::zeros(p, p);
     let mut col = vec![0.0; p];
     for c in 0..p {
-        col.iter_mut().enumerate().for_each(|(i, v)| *v = f64::from(u8::from(i == c)));
+        col.iter_mut()
+            .enumerate()
+            .for_each(|(i, v)| *v = f64::from(u8::from(i == c)));
         back_substitute(&r, p, &mut col);
         for i in 0..p {
             r_inv[(i, c)] = col[i];
@@ -206,7 +211,8 @@ impl GlmFit {
     pub fn hat_values(&self, x: &DMatrix<f64>) -> Vec<f64> {
         (0..x.nrows())
             .map(|j| {
-                let h = self.work_w[j] * self.quad_form(&x.row(j).iter().copied().collect::<Vec<_>>());
+                let h =
+                    self.work_w[j] * self.quad_form(&x.row(j).iter().copied().collect::<Vec<_>>());
                 if h > 1.0 - 10.0 * EPS { 1.0 } else { h }
             })
             .collect()
@@ -245,7 +251,11 @@ mod tests {
         let y = [
             1., 0., 3., 1., 2., 0., 0., 2., 1., 1., 0., 2., 0., 1., 1., 2., 1., 0., 2., 2., 1.,
         ];
-        let ts: Vec<f64> = (41..=47).chain(93..=99).chain(145..=151).map(f64::from).collect();
+        let ts: Vec<f64> = (41..=47)
+            .chain(93..=99)
+            .chain(145..=151)
+            .map(f64::from)
+            .collect();
         let f = fit(&design(&ts, false), &y, &[1.0; 21]).unwrap();
         assert!(f.converged);
         assert!((f.beta[0] - (23.0f64 / 21.0).ln()).abs() < 1e-10);

@@ -104,7 +104,11 @@ fn month_len(freq: Frequency) -> usize {
     }
 }
 
-fn result(criterion: KlbCriterion, status: CriterionStatus, explanation: String) -> CriterionResult {
+fn result(
+    criterion: KlbCriterion,
+    status: CriterionStatus,
+    explanation: String,
+) -> CriterionResult {
     CriterionResult {
         criterion,
         number: criterion.number(),
@@ -114,7 +118,11 @@ fn result(criterion: KlbCriterion, status: CriterionStatus, explanation: String)
 }
 
 fn met(b: bool) -> CriterionStatus {
-    if b { CriterionStatus::Met } else { CriterionStatus::NotMet }
+    if b {
+        CriterionStatus::Met
+    } else {
+        CriterionStatus::NotMet
+    }
 }
 
 /// Ratio in words, "from 0" when the base is 0.
@@ -191,8 +199,16 @@ pub fn assess(series: &Series, cfg: &KlbConfig, t: usize) -> Vec<CriterionResult
         let now: f64 = (t + 1 - m..=t).map(y).sum();
         let prev_year: f64 = (t + 1 - m - year..=t - m).map(y).sum();
         let mean_month = prev_year / year as f64 * m as f64;
-        let span = if m == 1 { "this month".to_string() } else { format!("the last {m} {unit}s") };
-        let per = if m == 1 { "month".to_string() } else { format!("{m} {unit}s") };
+        let span = if m == 1 {
+            "this month".to_string()
+        } else {
+            format!("the last {m} {unit}s")
+        };
+        let per = if m == 1 {
+            "month".to_string()
+        } else {
+            format!("{m} {unit}s")
+        };
         result(
             MonthAboveYearMean,
             met(now > 0.0 && now >= 2.0 * mean_month),
@@ -205,14 +221,21 @@ pub fn assess(series: &Series, cfg: &KlbConfig, t: usize) -> Vec<CriterionResult
         result(
             MonthAboveYearMean,
             NotEvaluable,
-            format!("needs a month plus a year ({} {unit}s) of history", m + year),
+            format!(
+                "needs a month plus a year ({} {unit}s) of history",
+                m + year
+            ),
         )
     });
 
     // 5. Case fatality rate.
     out.push(match (&series.deaths, t > 1) {
         (None, _) => result(FatalityRise, NotEvaluable, "no deaths column".into()),
-        (Some(_), false) => result(FatalityRise, NotEvaluable, format!("needs the previous {unit}")),
+        (Some(_), false) => result(
+            FatalityRise,
+            NotEvaluable,
+            format!("needs the previous {unit}"),
+        ),
         (Some(d), true) => {
             let (d_now, d_prev) = (f64::from(d[t - 1]), f64::from(d[t - 2]));
             let prev = y(t - 1);
@@ -240,7 +263,11 @@ pub fn assess(series: &Series, cfg: &KlbConfig, t: usize) -> Vec<CriterionResult
 
     // 6. Proportion of new cases in the population.
     out.push(match (&series.population, t > 1) {
-        (None, _) => result(ProportionDoubling, NotEvaluable, "no population column".into()),
+        (None, _) => result(
+            ProportionDoubling,
+            NotEvaluable,
+            "no population column".into(),
+        ),
         (Some(_), false) => result(
             ProportionDoubling,
             NotEvaluable,
@@ -294,7 +321,11 @@ pub(crate) fn summarise(results: &[CriterionResult]) -> (Option<bool>, String) {
     if !not_eval.is_empty() {
         text.push_str(&format!("; not evaluable: {}", not_eval.join(", ")));
     }
-    let alarm = if evaluable == 0 { None } else { Some(!met.is_empty()) };
+    let alarm = if evaluable == 0 {
+        None
+    } else {
+        Some(!met.is_empty())
+    };
     (alarm, text)
 }
 
@@ -312,12 +343,24 @@ mod tests {
         counts.extend([3, 4, 5, 11]);
         let s = Series::new("dbd", "32.05", Frequency::Weekly, counts);
         let r = assess(&s, &KlbConfig::default(), 56);
-        assert_eq!(status(&r, KlbCriterion::ContinuousRise), CriterionStatus::Met);
+        assert_eq!(
+            status(&r, KlbCriterion::ContinuousRise),
+            CriterionStatus::Met
+        );
         assert_eq!(status(&r, KlbCriterion::Doubling), CriterionStatus::Met);
-        assert_eq!(status(&r, KlbCriterion::NewDisease), CriterionStatus::NotMet);
-        assert_eq!(status(&r, KlbCriterion::FatalityRise), CriterionStatus::NotEvaluable);
+        assert_eq!(
+            status(&r, KlbCriterion::NewDisease),
+            CriterionStatus::NotMet
+        );
+        assert_eq!(
+            status(&r, KlbCriterion::FatalityRise),
+            CriterionStatus::NotEvaluable
+        );
         // Last 4 weeks 23 cases, the year before averaged 2·52/12·... per 4 weeks = 8.0.
-        assert_eq!(status(&r, KlbCriterion::MonthAboveYearMean), CriterionStatus::Met);
+        assert_eq!(
+            status(&r, KlbCriterion::MonthAboveYearMean),
+            CriterionStatus::Met
+        );
         let (alarm, text) = summarise(&r);
         assert_eq!(alarm, Some(true));
         assert!(text.contains("not evaluable: 5, 6"), "{text}");
@@ -330,9 +373,15 @@ mod tests {
             .with_population(vec![100_000, 40_000]);
         let r = assess(&s, &KlbConfig::default(), 2);
         assert_eq!(status(&r, KlbCriterion::FatalityRise), CriterionStatus::Met);
-        assert_eq!(status(&r, KlbCriterion::ProportionDoubling), CriterionStatus::Met);
+        assert_eq!(
+            status(&r, KlbCriterion::ProportionDoubling),
+            CriterionStatus::Met
+        );
         assert_eq!(status(&r, KlbCriterion::Doubling), CriterionStatus::NotMet);
-        assert_eq!(status(&r, KlbCriterion::NewDisease), CriterionStatus::NotEvaluable);
+        assert_eq!(
+            status(&r, KlbCriterion::NewDisease),
+            CriterionStatus::NotEvaluable
+        );
     }
 
     #[test]

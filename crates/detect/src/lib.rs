@@ -35,10 +35,10 @@ pub use cusum::CusumConfig;
 pub use ears::{EarsConfig, EarsVariant};
 pub use error::DetectError;
 pub use farrington::{FarringtonConfig, PowerTransform, ThresholdMethod};
-pub use klb::{CriterionResult, CriterionStatus, KlbConfig, KlbCriterion};
-pub use series::{Frequency, Series, SeriesKey, Signal};
 /// Calendar date type of [`Series::dates`] (re-exported so callers need not depend on jiff).
 pub use jiff::civil::Date;
+pub use klb::{CriterionResult, CriterionStatus, KlbConfig, KlbCriterion};
+pub use series::{Frequency, Series, SeriesKey, Signal};
 
 use point::Point;
 
@@ -201,30 +201,38 @@ fn validate(series: &Series, method: &Method) -> Result<(), DetectError> {
 }
 
 /// Runs `method` on `series` over `window`: one [`Signal`] per evaluated time point, in order.
-pub fn evaluate(series: &Series, method: &Method, window: Window) -> Result<Vec<Signal>, DetectError> {
+pub fn evaluate(
+    series: &Series,
+    method: &Method,
+    window: Window,
+) -> Result<Vec<Signal>, DetectError> {
     validate(series, method)?;
     let (from, to) = resolve_window(method, series.frequency, series.len(), window)?;
     let name = method.name();
     let unit = series.frequency.unit();
-    let signal = |t: usize, p: &Point, explanation: String, criteria: Vec<CriterionResult>| Signal {
-        series: Arc::clone(&series.key),
-        t,
-        date: series.date(t),
-        method: name,
-        observed: series.counts[t - 1],
-        expected: p.expected,
-        upperbound: p.upperbound,
-        score: p.score,
-        alarm: p.alarm,
-        explanation,
-        criteria,
-    };
+    let signal =
+        |t: usize, p: &Point, explanation: String, criteria: Vec<CriterionResult>| Signal {
+            series: Arc::clone(&series.key),
+            t,
+            date: series.date(t),
+            method: name,
+            observed: series.counts[t - 1],
+            expected: p.expected,
+            upperbound: p.upperbound,
+            score: p.score,
+            alarm: p.alarm,
+            explanation,
+            criteria,
+        };
     if let Method::Klb(cfg) = method {
         return Ok((from..=to)
             .map(|t| {
                 let criteria = klb::assess(series, cfg, t);
                 let (alarm, text) = klb::summarise(&criteria);
-                let met = criteria.iter().filter(|c| c.status == CriterionStatus::Met).count();
+                let met = criteria
+                    .iter()
+                    .filter(|c| c.status == CriterionStatus::Met)
+                    .count();
                 let p = Point {
                     expected: None,
                     upperbound: None,
@@ -248,14 +256,13 @@ pub fn evaluate(series: &Series, method: &Method, window: Window) -> Result<Vec<
         .collect())
 }
 
+/// R's (upper bound, alarm) at one time point; `None` is `NA`.
+pub type Bound = (Option<f64>, Option<bool>);
+
 /// Upper bounds and alarms only (R's `upperbound` and `alarm` slots), without building signals.
 ///
 /// This is what the reference tests compare and what benchmarks time; `None` is R's `NA`.
-pub fn bounds(
-    series: &Series,
-    method: &Method,
-    window: Window,
-) -> Result<Vec<(Option<f64>, Option<bool>)>, DetectError> {
+pub fn bounds(series: &Series, method: &Method, window: Window) -> Result<Vec<Bound>, DetectError> {
     validate(series, method)?;
     let (from, to) = resolve_window(method, series.frequency, series.len(), window)?;
     if matches!(method, Method::Klb(_)) {
@@ -270,7 +277,12 @@ pub fn bounds(
         .collect())
 }
 
-fn run_points(series: &Series, method: &Method, from: usize, to: usize) -> Result<Vec<Point>, DetectError> {
+fn run_points(
+    series: &Series,
+    method: &Method,
+    from: usize,
+    to: usize,
+) -> Result<Vec<Point>, DetectError> {
     let y: Vec<f64> = series.counts.iter().map(|&c| f64::from(c)).collect();
     Ok(match method {
         Method::Ears(c) => ears::ears(&y, c, from, to),

@@ -66,7 +66,11 @@ impl Point {
             Some(v) => format!("{v}"),
             None => "none".to_string(),
         };
-        let cases = if observed == 1 { "1 case".to_string() } else { format!("{observed} cases") };
+        let cases = if observed == 1 {
+            "1 case".to_string()
+        } else {
+            format!("{observed} cases")
+        };
         match self.note {
             Note::Evaluated => {
                 let u = fmt(self.upperbound);
@@ -76,9 +80,9 @@ impl Point {
                         "alarm: {cases} reach the threshold {u}; the cumulative excess over the \
                          expected {e} per {unit} is above the decision limit"
                     ),
-                    (Some(true), _) => format!(
-                        "alarm: {cases} exceed the upper bound {u} (expected {e})"
-                    ),
+                    (Some(true), _) => {
+                        format!("alarm: {cases} exceed the upper bound {u} (expected {e})")
+                    }
                     (Some(false), "cusum") => {
                         format!("no alarm: {cases} stay below the threshold {u} (expected {e})")
                     }
@@ -91,9 +95,11 @@ impl Point {
                     (None, _) => format!("no decision: the alarm is undefined (upper bound {u})"),
                 }
             }
-            Note::UndefinedBound => "no bound: the reference counts do not vary (standard deviation 0), so \
+            Note::UndefinedBound => {
+                "no bound: the reference counts do not vary (standard deviation 0), so \
                  the C3 statistic is undefined; set a minimum sigma to get a bound"
-                .to_string(),
+                    .to_string()
+            }
             Note::TooFewRecentCases {
                 cases,
                 needed,
@@ -102,16 +108,20 @@ impl Point {
                 "no bound: only {cases} cases in the last {period} {unit}s (at least {needed} needed \
                  before Farrington raises an alarm)"
             ),
-            Note::FitFailed => "no decision: the Poisson regression on the reference counts did not \
+            Note::FitFailed => {
+                "no decision: the Poisson regression on the reference counts did not \
                  converge, with or without trend"
-                .to_string(),
+                    .to_string()
+            }
             Note::NoThreshold => format!(
                 "no bound: the model gives no finite threshold (expected {})",
                 fmt(self.expected)
             ),
-            Note::UndefinedStatistic => "no decision: the reference mean is 0, so the standardised \
+            Note::UndefinedStatistic => {
+                "no decision: the reference mean is 0, so the standardised \
                  CUSUM statistic is undefined"
-                .to_string(),
+                    .to_string()
+            }
         }
     }
 }

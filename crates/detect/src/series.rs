@@ -148,7 +148,9 @@ impl Series {
 
     /// Date of 1-based time point `t`, if the series has dates.
     pub fn date(&self, t: usize) -> Option<Date> {
-        self.dates.as_ref().and_then(|d| d.get(t.wrapping_sub(1)).copied())
+        self.dates
+            .as_ref()
+            .and_then(|d| d.get(t.wrapping_sub(1)).copied())
     }
 }
 

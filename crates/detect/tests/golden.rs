@@ -38,7 +38,10 @@ fn method(name: &str, p: &Value) -> Method {
             c.reweight = b("reweight").unwrap_or(c.reweight);
             c.trend = b("trend").unwrap_or(c.trend);
             if let Some(l) = p.get("limit54").and_then(Value::as_array) {
-                c.limit54 = (l[0].as_f64().unwrap() as u32, l[1].as_f64().unwrap() as usize);
+                c.limit54 = (
+                    l[0].as_f64().unwrap() as u32,
+                    l[1].as_f64().unwrap() as usize,
+                );
             }
             if let Some(t) = p.get("thresholdMethod").and_then(Value::as_str) {
                 c.threshold_method = match t {
@@ -75,9 +78,14 @@ fn reproduces_r_golden_cases() {
     let mut max_rel: f64 = 0.0;
     for case in &cases {
         let name = case["name"].as_str().unwrap();
-        let freq = Frequency::from_periods_per_year(case["freq"].as_u64().unwrap() as usize).unwrap();
-        let counts: Vec<u32> =
-            case["observed"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+        let freq =
+            Frequency::from_periods_per_year(case["freq"].as_u64().unwrap() as usize).unwrap();
+        let counts: Vec<u32> = case["observed"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap() as u32)
+            .collect();
         let m = method(case["method"].as_str().unwrap(), &case["params"]);
         let from = case["from"].as_u64().unwrap() as usize;
         let to = case["to"].as_u64().unwrap() as usize;
@@ -85,7 +93,10 @@ fn reproduces_r_golden_cases() {
         let got = bounds(&series, &m, Window::Range { from, to });
         if case.get("error").is_some() {
             if got.is_ok() {
-                problems.push(format!("{name}: R stops ({}), we do not", case["r_message"]));
+                problems.push(format!(
+                    "{name}: R stops ({}), we do not",
+                    case["r_message"]
+                ));
             }
             continue;
         }
@@ -96,14 +107,21 @@ fn reproduces_r_golden_cases() {
                 continue;
             }
         };
-        let (wu, wa) = (case["upperbound"].as_array().unwrap(), case["alarm"].as_array().unwrap());
+        let (wu, wa) = (
+            case["upperbound"].as_array().unwrap(),
+            case["alarm"].as_array().unwrap(),
+        );
         assert_eq!(got.len(), wu.len(), "{name}");
         for (i, ((u, a), (wu, wa))) in got.iter().zip(wu.iter().zip(wa)).enumerate() {
             let t = from + i;
             match (u, wu.as_f64()) {
                 (None, None) => {}
                 (Some(u), Some(w)) => {
-                    let rel = if w == 0.0 { u.abs() } else { ((u - w) / w).abs() };
+                    let rel = if w == 0.0 {
+                        u.abs()
+                    } else {
+                        ((u - w) / w).abs()
+                    };
                     max_rel = max_rel.max(rel);
                     if rel > 1e-6 {
                         problems.push(format!("{name} t={t}: bound {u}, R {w}"));
@@ -116,6 +134,14 @@ fn reproduces_r_golden_cases() {
             }
         }
     }
-    eprintln!("{} golden cases, max relative bound difference {max_rel:.1e}", cases.len());
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems.join("\n"));
+    eprintln!(
+        "{} golden cases, max relative bound difference {max_rel:.1e}",
+        cases.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

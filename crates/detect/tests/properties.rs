@@ -9,7 +9,10 @@ fn weekly(counts: Vec<u32>) -> Series {
 }
 
 fn small_counts(len: std::ops::Range<usize>) -> impl Strategy<Value = Vec<u32>> {
-    prop::collection::vec(prop_oneof![4 => 0u32..10, 2 => 0u32..200, 1 => Just(0u32)], len)
+    prop::collection::vec(
+        prop_oneof![4 => 0u32..10, 2 => 0u32..200, 1 => Just(0u32)],
+        len,
+    )
 }
 
 proptest! {

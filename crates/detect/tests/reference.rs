@@ -22,7 +22,8 @@ fn method(name: &str) -> Method {
 }
 
 fn reference_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/eval/signals_dev_reference.json")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/eval/signals_dev_reference.json")
 }
 
 #[test]
@@ -40,14 +41,18 @@ fn reproduces_every_reference_case() {
     let mut problems = Vec::new();
     for case in &cases {
         let label = format!("{} / {}", case["series"], case["method"]);
-        let freq = Frequency::from_periods_per_year(case["freq"].as_u64().unwrap() as usize).unwrap();
+        let freq =
+            Frequency::from_periods_per_year(case["freq"].as_u64().unwrap() as usize).unwrap();
         let counts: Vec<u32> = case["observed"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v.as_u64().unwrap() as u32)
             .collect();
-        let (from, to) = (case["from"].as_u64().unwrap() as usize, case["to"].as_u64().unwrap() as usize);
+        let (from, to) = (
+            case["from"].as_u64().unwrap() as usize,
+            case["to"].as_u64().unwrap() as usize,
+        );
         let m = method(case["method"].as_str().unwrap());
         let series = Series::new("reference", "reference", freq, counts);
         // The file's ranges are R's defaults, so Window::Default must give the same points.
@@ -61,7 +66,11 @@ fn reproduces_every_reference_case() {
         let want_u = case["upperbound"].as_array().unwrap();
         let want_a = case["alarm"].as_array().unwrap();
         if got.len() != want_u.len() || to + 1 - from != got.len() {
-            problems.push(format!("{label}: {} points, expected {}", got.len(), want_u.len()));
+            problems.push(format!(
+                "{label}: {} points, expected {}",
+                got.len(),
+                want_u.len()
+            ));
             continue;
         }
         for (i, ((u, a), (wu, wa))) in got.iter().zip(want_u.iter().zip(want_a)).enumerate() {
@@ -71,7 +80,9 @@ fn reproduces_every_reference_case() {
                 (Some(u), Some(w)) => {
                     let rel = (u - w).abs() / w.abs().max(1e-300);
                     if rel > 1e-6 && (u - w).abs() > 1e-12 {
-                        problems.push(format!("{label} t={t}: upper bound {u}, R {w} (rel {rel:.2e})"));
+                        problems.push(format!(
+                            "{label} t={t}: upper bound {u}, R {w} (rel {rel:.2e})"
+                        ));
                     }
                 }
                 (u, w) => problems.push(format!("{label} t={t}: upper bound {u:?}, R {w:?}")),
@@ -81,6 +92,15 @@ fn reproduces_every_reference_case() {
             }
         }
     }
-    eprintln!("checked {} reference cases, {} problems", cases.len(), problems.len());
-    assert!(problems.is_empty(), "{} mismatches:\n{}", problems.len(), problems[..problems.len().min(40)].join("\n"));
+    eprintln!(
+        "checked {} reference cases, {} problems",
+        cases.len(),
+        problems.len()
+    );
+    assert!(
+        problems.is_empty(),
+        "{} mismatches:\n{}",
+        problems.len(),
+        problems[..problems.len().min(40)].join("\n")
+    );
 }

@@ -56,7 +56,7 @@ fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem>> {
     }
     let file = match File::open(path) {
         Ok(f) => f,
-        Err(e) => return failed(&name, format!("cannot open: {e}")),
+        Err(e) => return failed(&file_id(&name), format!("cannot open {name}: {e}")),
     };
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match ext.as_str() {

@@ -33,7 +33,11 @@ fn quiet_then_outbreak() -> String {
 fn json_lines_flag_the_outbreak_week_only() {
     let path = write_csv("outbreak.csv", &quiet_then_outbreak());
     let out = detect(&["--method", "ears-c1", "--json", path.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -60,7 +64,10 @@ fn negative_count_is_reported_with_row_and_column() {
     let out = detect(&["--method", "ears-c1", path.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("row 4") && err.contains("observed") && err.contains("-1"), "{err}");
+    assert!(
+        err.contains("row 4") && err.contains("observed") && err.contains("-1"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 

@@ -12,8 +12,7 @@ use anyhow::{Context, bail};
 use clap::ValueEnum;
 use serde_json::json;
 use waspada_detect::{
-    Date, Frequency, Method, PowerTransform, Series, Signal, ThresholdMethod, Window,
-    evaluate,
+    Date, Frequency, Method, PowerTransform, Series, Signal, ThresholdMethod, Window, evaluate,
 };
 
 /// Methods accepted by `--method`.
@@ -65,9 +64,11 @@ pub enum PowerArg {
 
 /// Arguments of `waspada detect`.
 #[derive(clap::Args, Debug)]
-#[command(after_help = "INPUT.csv has a header row and an `observed` column of whole counts \
+#[command(
+    after_help = "INPUT.csv has a header row and an `observed` column of whole counts \
     ≥ 0, oldest first; `date` labels the points; `deaths` and `population` feed the KLB \
-    criteria. Defaults match R `surveillance` 1.20.3.")]
+    criteria. Defaults match R `surveillance` 1.20.3."
+)]
 pub struct Args {
     /// Detection method.
     #[arg(long, value_enum)]
@@ -81,6 +82,23 @@ pub struct Args {
     /// Last time point to evaluate (default: the last).
     #[arg(long)]
     pub to: Option<usize>,
+    /// Method parameters (boxed: they are many, and mostly unset).
+    #[command(flatten)]
+    pub tuning: Box<Tuning>,
+    /// JSON Lines on stdout, one object per evaluated time point.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// CSV on stdout.
+    #[arg(long)]
+    pub csv: bool,
+    /// The CSV file, or - for standard input.
+    #[arg(value_name = "INPUT.csv")]
+    pub input: PathBuf,
+}
+
+/// Method parameters of `waspada detect`; unset ones keep the method's preset.
+#[derive(clap::Args, Debug)]
+pub struct Tuning {
     /// EARS: points in the reference window (default 7).
     #[arg(long)]
     pub baseline: Option<usize>,
@@ -132,15 +150,6 @@ pub struct Args {
     /// CUSUM: reference mean (default: mean of the points before --from).
     #[arg(long)]
     pub m: Option<f64>,
-    /// JSON Lines on stdout, one object per evaluated time point.
-    #[arg(long, conflicts_with = "csv")]
-    pub json: bool,
-    /// CSV on stdout.
-    #[arg(long)]
-    pub csv: bool,
-    /// The CSV file, or - for standard input.
-    #[arg(value_name = "INPUT.csv")]
-    pub input: PathBuf,
 }
 
 /// Runs the command.
@@ -151,7 +160,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             args.freq
         )
     })?;
-    let method = build_method(&args)?;
+    let method = build_method(args.method, &args.tuning)?;
     let name = args.input.display().to_string();
     let text = read_input(&args.input)?;
     let input = parse_csv(&text, &name)?;
@@ -172,7 +181,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             to: to.unwrap_or(series.len()),
         },
     };
-    let signals = evaluate(&series, &method, window).with_context(|| format!("{name}"))?;
+    let signals = evaluate(&series, &method, window).with_context(|| name.clone())?;
     let labels = input.labels;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
@@ -200,8 +209,8 @@ fn read_input(path: &PathBuf) -> anyhow::Result<String> {
 }
 
 /// The method with the user's options applied on top of its preset.
-fn build_method(a: &Args) -> anyhow::Result<Method> {
-    let key = match a.method {
+fn build_method(which: MethodArg, a: &Tuning) -> anyhow::Result<Method> {
+    let key = match which {
         MethodArg::EarsC1 => "ears-c1",
         MethodArg::EarsC2 => "ears-c2",
         MethodArg::EarsC3 => "ears-c3",
@@ -227,7 +236,10 @@ fn build_method(a: &Args) -> anyhow::Result<Method> {
         ("b", a.b.is_some()),
         ("w", a.w.is_some()),
         ("no-periods", a.no_periods.is_some()),
-        ("past-weeks-not-included", a.past_weeks_not_included.is_some()),
+        (
+            "past-weeks-not-included",
+            a.past_weeks_not_included.is_some(),
+        ),
         ("weights-threshold", a.weights_threshold.is_some()),
         ("p-threshold-trend", a.p_threshold_trend.is_some()),
         ("no-trend", a.no_trend),
@@ -236,7 +248,11 @@ fn build_method(a: &Args) -> anyhow::Result<Method> {
         ("threshold-method", a.threshold_method.is_some()),
         ("powertrans", a.powertrans.is_some()),
     ];
-    let cusum_opts = [("k", a.k.is_some()), ("h", a.h.is_some()), ("m", a.m.is_some())];
+    let cusum_opts = [
+        ("k", a.k.is_some()),
+        ("h", a.h.is_some()),
+        ("m", a.m.is_some()),
+    ];
     match &mut method {
         Method::Ears(c) => {
             family(&farr_opts, "the Farrington methods")?;
@@ -350,7 +366,11 @@ fn parse_count(s: &str) -> Option<u64> {
 fn parse_csv(text: &str, name: &str) -> anyhow::Result<Input> {
     // Spreadsheets set to Indonesian locale export with ';'.
     let first = text.lines().next().unwrap_or("");
-    let delim = if first.contains(';') && !first.contains(',') { b';' } else { b',' };
+    let delim = if first.contains(';') && !first.contains(',') {
+        b';'
+    } else {
+        b','
+    };
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(delim)
         .flexible(true)
@@ -397,7 +417,11 @@ fn parse_csv(text: &str, name: &str) -> anyhow::Result<Input> {
         inp.observed.push(v);
         if let (Some(c), Some(d)) = (deaths_c, inp.deaths.as_mut()) {
             let v = field(c, "deaths")?;
-            d.push(u32::try_from(v).with_context(|| format!("{name}, row {row}, column deaths: {v} is too large"))?);
+            d.push(
+                u32::try_from(v).with_context(|| {
+                    format!("{name}, row {row}, column deaths: {v} is too large")
+                })?,
+            );
         }
         if let (Some(c), Some(p)) = (pop_c, inp.population.as_mut()) {
             p.push(field(c, "population")?);
@@ -430,7 +454,11 @@ fn label(labels: Option<&[String]>, t: usize) -> Option<&str> {
     labels.and_then(|l| l.get(t - 1)).map(String::as_str)
 }
 
-fn write_json(out: &mut impl Write, signals: &[Signal], labels: Option<&[String]>) -> io::Result<()> {
+fn write_json(
+    out: &mut impl Write,
+    signals: &[Signal],
+    labels: Option<&[String]>,
+) -> io::Result<()> {
     for s in signals {
         let mut obj = json!({
             "t": s.t,
@@ -469,9 +497,22 @@ fn fmt_alarm(a: Option<bool>) -> &'static str {
     }
 }
 
-fn write_csv(out: &mut impl Write, signals: &[Signal], labels: Option<&[String]>) -> anyhow::Result<()> {
+fn write_csv(
+    out: &mut impl Write,
+    signals: &[Signal],
+    labels: Option<&[String]>,
+) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record(["t", "date", "observed", "expected", "upperbound", "score", "alarm", "explanation"])?;
+    w.write_record([
+        "t",
+        "date",
+        "observed",
+        "expected",
+        "upperbound",
+        "score",
+        "alarm",
+        "explanation",
+    ])?;
     for s in signals {
         let alarm = match s.alarm {
             Some(a) => a.to_string(),
@@ -498,8 +539,18 @@ fn write_table(
     labels: Option<&[String]>,
     freq: Frequency,
 ) -> io::Result<()> {
-    let dw = labels.map_or(0, |l| l.iter().map(|s| s.chars().count()).max().unwrap_or(0).max(4));
-    let date_head = if dw > 0 { format!("{:<dw$}  ", "date") } else { String::new() };
+    let dw = labels.map_or(0, |l| {
+        l.iter()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(4)
+    });
+    let date_head = if dw > 0 {
+        format!("{:<dw$}  ", "date")
+    } else {
+        String::new()
+    };
     writeln!(
         out,
         "{:>6}  {date_head}{:>8}  {:>9}  {:>11}  {:>8}  {:<5}  explanation",
@@ -521,7 +572,11 @@ fn write_table(
             fmt_opt(s.upperbound),
             fmt_opt(s.score),
             fmt_alarm(s.alarm),
-            if show_expl { s.explanation.as_str() } else { "" }
+            if show_expl {
+                s.explanation.as_str()
+            } else {
+                ""
+            }
         )?;
     }
     let alarms = signals.iter().filter(|s| s.alarm == Some(true)).count();
@@ -532,7 +587,11 @@ fn write_table(
         "\n{method}: {alarms} alarm(s) in {} evaluated {}s{}",
         signals.len(),
         freq.unit(),
-        if undecided > 0 { format!(", {undecided} without a decision (NA)") } else { String::new() }
+        if undecided > 0 {
+            format!(", {undecided} without a decision (NA)")
+        } else {
+            String::new()
+        }
     )
 }
 
@@ -544,7 +603,10 @@ mod tests {
     fn bad_count_names_row_and_column() {
         let err = parse_csv("date,observed\n2024-01-01,3\n2024-01-08,-2\n", "x.csv").unwrap_err();
         let msg = format!("{err:#}");
-        assert!(msg.contains("row 3") && msg.contains("observed") && msg.contains("\"-2\""), "{msg}");
+        assert!(
+            msg.contains("row 3") && msg.contains("observed") && msg.contains("\"-2\""),
+            "{msg}"
+        );
     }
 
     #[test]
