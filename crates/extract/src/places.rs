@@ -472,6 +472,42 @@ fn mark_primary(
                 s > 0.0 && (Some(c) == event_country || s >= top_score * 0.35 || p.case_context);
         }
     }
+    // In a primary country where no area was chosen yet, areas named in sentences
+    // that report cases are the event places ("3 kasus dari Kota Depok dan 1 kasus
+    // dari DKI Jakarta" in a situation report led by the global figures).
+    let located: HashSet<String> = places
+        .iter()
+        .filter(|p| p.primary && (is_local(p.target) || is_province(p.target)))
+        .map(|p| country_of(kb, p.target).to_string())
+        .collect();
+    let primary_countries: HashSet<String> = places
+        .iter()
+        .filter(|p| p.primary && matches!(p.target, Target::Country(_)))
+        .map(|p| country_of(kb, p.target).to_string())
+        .chain(event_country.map(str::to_string))
+        .collect();
+    let mut extra_provinces: HashSet<String> = HashSet::new();
+    for p in places.iter_mut() {
+        if let Target::Place(i) = p.target
+            && p.case_context
+            && !p.primary
+            && primary_countries.contains(country_of(kb, p.target))
+            && !located.contains(country_of(kb, p.target))
+            && (is_local(p.target) || is_province(p.target))
+        {
+            p.primary = true;
+            if let Some(parent) = &kb.places[i].parent {
+                extra_provinces.insert(parent.clone());
+            }
+        }
+    }
+    for p in places.iter_mut() {
+        if let Target::Place(i) = p.target
+            && extra_provinces.contains(&kb.places[i].code)
+        {
+            p.primary = true;
+        }
+    }
     add_sovereigns(places, kb);
     // Nothing but the dateline: then the dateline is the best guess.
     if places.iter().all(|p| !p.primary) {
