@@ -16,6 +16,8 @@
 //! gives `NA`, a [`Signal`] carries `None` and its explanation says why; where R stops with an
 //! error, a [`DetectError`] says what to change. Nothing panics on bad input.
 
+#![warn(missing_docs)]
+
 pub mod cusum;
 pub mod ears;
 mod error;

@@ -39,6 +39,7 @@ fn reproduces_every_reference_case() {
     let cases: Vec<Value> = serde_json::from_str(&text).expect("reference file is JSON");
     assert!(!cases.is_empty());
     let mut problems = Vec::new();
+    let mut max_rel: f64 = 0.0;
     for case in &cases {
         let label = format!("{} / {}", case["series"], case["method"]);
         let freq =
@@ -79,6 +80,7 @@ fn reproduces_every_reference_case() {
                 (None, None) => {}
                 (Some(u), Some(w)) => {
                     let rel = (u - w).abs() / w.abs().max(1e-300);
+                    max_rel = max_rel.max(rel);
                     if rel > 1e-6 && (u - w).abs() > 1e-12 {
                         problems.push(format!(
                             "{label} t={t}: upper bound {u}, R {w} (rel {rel:.2e})"
@@ -93,7 +95,7 @@ fn reproduces_every_reference_case() {
         }
     }
     eprintln!(
-        "checked {} reference cases, {} problems",
+        "checked {} reference cases, {} problems, max relative bound difference {max_rel:.1e}",
         cases.len(),
         problems.len()
     );

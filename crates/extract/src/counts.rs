@@ -112,7 +112,13 @@ pub fn find_counts(
     };
     let mut out = Vec::new();
     singular_counts(text, &mut out);
-    for (i, n) in numbers.iter().enumerate() {
+    // Ages, times, percentages and money are never counts, and must not cut a
+    // clause either: "Seorang anak berusia 10 tahun meninggal" is one death.
+    let numbers: Vec<&NumberMention> = numbers
+        .iter()
+        .filter(|n| !preceded_by_non_count_word(text, n.start) && !followed_by_measure(text, n.end))
+        .collect();
+    for (i, &n) in numbers.iter().enumerate() {
         if n.value.is_none() && n.at_least.is_none() {
             continue;
         }
@@ -120,9 +126,6 @@ pub fn find_counts(
         let Some(sentence) = sentences.get(si).filter(|s| s.start <= n.start) else {
             continue;
         };
-        if preceded_by_non_count_word(text, n.start) {
-            continue;
-        }
         let Some(unit) = unit_after(text, n.end, cues, hosts) else {
             continue;
         };
@@ -131,9 +134,17 @@ pub fn find_counts(
         } else {
             sentence.start
         };
-        let clause_end = numbers
+        // "636 orang dari 11.640 korban ... dirawat": the total after "dari" belongs
+        // to this clause, not the next.
+        let total_follows = numbers
             .get(i + 1)
-            .map_or(sentence.end, |next| next.start.min(sentence.end));
+            .is_some_and(|next| is_total_after(text, n.end, next.start));
+        let next = if total_follows {
+            numbers.get(i + 2)
+        } else {
+            numbers.get(i + 1)
+        };
+        let clause_end = next.map_or(sentence.end, |next| next.start.min(sentence.end));
         let in_clause: Vec<&CueMatch> = within(cues, clause_start..clause_end)
             .iter()
             .filter(|c| c.end <= clause_end)
@@ -158,6 +169,14 @@ pub fn find_counts(
                 .iter()
                 .find(|c| c.cue == Cue::Suspected)
                 .map(|c| c.cue),
+            // A part of a total ("636 dari 11.640 korban keracunan dirawat"): the
+            // total is the ill; the part is what the specific word says.
+            _ if total_follows => in_clause
+                .iter()
+                .filter(|c| c.start > n.end && is_kind(c.cue) && c.cue != Cue::Ill)
+                .map(|c| c.cue)
+                .next()
+                .or_else(|| nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end))),
             _ => nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end)),
         };
         let kind = match (kind_cue, &unit) {
@@ -444,6 +463,30 @@ fn unit_after(
     })
 }
 
+/// Units of measure that make a number an age, a duration, a share or an amount.
+const MEASURES: &[&str] = &[
+    "tahun", "bulan", "hari", "jam", "menit", "detik", "persen", "%", "km", "meter", "kg", "gram",
+    "liter", "ton", "hektare", "ha", "wib", "wita", "wit", "years", "year", "months", "days",
+    "hours", "percent", "per", "kali", "sen", "rupiah", "juta", "miliar", "triliun",
+];
+
+fn followed_by_measure(text: &str, end: usize) -> bool {
+    let rest = text[end..].trim_start_matches([' ', '\u{a0}', '-']);
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '%')
+        .take(10)
+        .collect();
+    MEASURES.iter().any(|m| m.eq_ignore_ascii_case(&word))
+}
+
+/// Only "dari"/"of" stands between a number and the next one.
+fn is_total_after(text: &str, from: usize, to: usize) -> bool {
+    let between = text[from..to].trim();
+    let last = between.rsplit(' ').next().unwrap_or("");
+    between.len() <= 24 && (last.eq_ignore_ascii_case("dari") || last.eq_ignore_ascii_case("of"))
+}
+
 fn preceded_by_non_count_word(text: &str, start: usize) -> bool {
     let before = text[..start].trim_end_matches([' ', '-', '.', ':']);
     let word: String = before
@@ -645,6 +688,27 @@ mod tests {
             vec![("suspected", Some(28), "human".into())]
         );
         assert!(counts("28 sampel dikirim ke laboratorium", &[]).is_empty());
+    }
+
+    #[test]
+    fn totals_ages_and_clauses() {
+        assert_eq!(
+            counts(
+                "636 orang dari 11.640 korban keracunan harus menjalani rawat inap",
+                &[]
+            ),
+            vec![
+                ("hospitalized", Some(636), "human".into()),
+                ("cases", Some(11640), "human".into())
+            ]
+        );
+        assert_eq!(
+            counts(
+                "Seorang anak berusia 10 tahun meninggal di rumah sakit",
+                &[]
+            ),
+            vec![("deaths", Some(1), "human".into())]
+        );
     }
 
     #[test]
