@@ -28,7 +28,10 @@ pub enum InputItem {
 
 /// Reads every input in order: files, directories (their files in name order), `-`.
 pub fn read_all(inputs: &[PathBuf]) -> impl Iterator<Item = InputItem> + '_ {
-    inputs.iter().flat_map(|p| expand(p)).flat_map(|p| read_source(&p))
+    inputs
+        .iter()
+        .flat_map(|p| expand(p))
+        .flat_map(|p| read_source(&p))
 }
 
 fn expand(path: &Path) -> Vec<PathBuf> {
@@ -36,7 +39,11 @@ fn expand(path: &Path) -> Vec<PathBuf> {
         return vec![path.to_path_buf()];
     }
     let mut files: Vec<PathBuf> = match std::fs::read_dir(path) {
-        Ok(entries) => entries.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect(),
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect(),
         Err(_) => return vec![path.to_path_buf()], // reported when opened
     };
     files.sort();
@@ -48,26 +55,49 @@ fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem>> {
     if path.as_os_str() == "-" {
         let mut stdin = BufReader::new(std::io::stdin());
         // JSON Lines when it starts with an object; otherwise one plain-text article.
-        let starts_with_object = stdin.fill_buf().map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'));
+        let starts_with_object = stdin
+            .fill_buf()
+            .map(|b| b.iter().find(|c| !c.is_ascii_whitespace()) == Some(&b'{'));
         return match starts_with_object {
             Ok(true) => Box::new(JsonLines::new(Box::new(stdin), "stdin".into())),
-            _ => Box::new(std::iter::once(read_plain(Box::new(stdin), "stdin", Kind::Text))),
+            _ => Box::new(std::iter::once(read_plain(
+                Box::new(stdin),
+                "stdin",
+                Kind::Text,
+            ))),
         };
     }
     let file = match File::open(path) {
         Ok(f) => f,
         Err(e) => return failed(&file_id(&name), format!("cannot open {name}: {e}")),
     };
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
-        "jsonl" | "ndjson" | "json" => Box::new(JsonLines::new(Box::new(BufReader::new(file)), name)),
-        "html" | "htm" | "xhtml" => Box::new(std::iter::once(read_plain(Box::new(file), &name, Kind::Html))),
-        _ => Box::new(std::iter::once(read_plain(Box::new(file), &name, Kind::Text))),
+        "jsonl" | "ndjson" | "json" => {
+            Box::new(JsonLines::new(Box::new(BufReader::new(file)), name))
+        }
+        "html" | "htm" | "xhtml" => Box::new(std::iter::once(read_plain(
+            Box::new(file),
+            &name,
+            Kind::Html,
+        ))),
+        _ => Box::new(std::iter::once(read_plain(
+            Box::new(file),
+            &name,
+            Kind::Text,
+        ))),
     }
 }
 
 fn failed(id: &str, error: String) -> Box<dyn Iterator<Item = InputItem>> {
-    Box::new(std::iter::once(InputItem::Failed { id: id.to_string(), error }))
+    Box::new(std::iter::once(InputItem::Failed {
+        id: id.to_string(),
+        error,
+    }))
 }
 
 #[derive(Clone, Copy)]
@@ -77,27 +107,45 @@ enum Kind {
 }
 
 fn file_id(name: &str) -> String {
-    Path::new(name).file_name().map_or(name.to_string(), |f| f.to_string_lossy().into_owned())
+    Path::new(name)
+        .file_name()
+        .map_or(name.to_string(), |f| f.to_string_lossy().into_owned())
 }
 
 fn read_plain(reader: Box<dyn Read>, name: &str, kind: Kind) -> InputItem {
     let id = file_id(name);
     let mut bytes = Vec::new();
-    if let Err(e) = reader.take(MAX_ITEM_BYTES as u64 + 1).read_to_end(&mut bytes) {
-        return InputItem::Failed { id, error: format!("cannot read: {e}") };
+    if let Err(e) = reader
+        .take(MAX_ITEM_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+    {
+        return InputItem::Failed {
+            id,
+            error: format!("cannot read: {e}"),
+        };
     }
     if bytes.len() > MAX_ITEM_BYTES {
         return InputItem::Failed {
             id,
-            error: format!("file is larger than {} MB; an article is never that long", MAX_ITEM_BYTES >> 20),
+            error: format!(
+                "file is larger than {} MB; an article is never that long",
+                MAX_ITEM_BYTES >> 20
+            ),
         };
     }
     if looks_binary(&bytes) {
-        return InputItem::Failed { id, error: "looks like a binary file, not text or HTML".into() };
+        return InputItem::Failed {
+            id,
+            error: "looks like a binary file, not text or HTML".into(),
+        };
     }
     let text = waspada_ingest::html::decode_bytes(&bytes, None);
     match kind {
-        Kind::Text => InputItem::Article(Article { id, text, ..Default::default() }),
+        Kind::Text => InputItem::Article(Article {
+            id,
+            text,
+            ..Default::default()
+        }),
         Kind::Html => match waspada_ingest::html::extract_page(&text, None) {
             Ok(page) => InputItem::Article(Article {
                 id,
@@ -108,7 +156,10 @@ fn read_plain(reader: Box<dyn Read>, name: &str, kind: Kind) -> InputItem {
                 source: page.site_name,
                 ..Default::default()
             }),
-            Err(e) => InputItem::Failed { id, error: format!("cannot extract the article from the HTML: {e}") },
+            Err(e) => InputItem::Failed {
+                id,
+                error: format!("cannot extract the article from the HTML: {e}"),
+            },
         },
     }
 }
@@ -116,7 +167,10 @@ fn read_plain(reader: Box<dyn Read>, name: &str, kind: Kind) -> InputItem {
 /// NUL bytes, or many control characters, in the first 8 kB.
 fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
-    let control = head.iter().filter(|&&b| b < 0x09 || (b > 0x0d && b < 0x20)).count();
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x09 || (b > 0x0d && b < 0x20))
+        .count();
     head.contains(&0) || control * 20 > head.len().max(1)
 }
 
@@ -129,7 +183,11 @@ struct JsonLines {
 
 impl JsonLines {
     fn new(reader: Box<dyn BufRead>, name: String) -> Self {
-        Self { reader, name, line_no: 0 }
+        Self {
+            reader,
+            name,
+            line_no: 0,
+        }
     }
 
     /// Reads one line into `buf`; returns false at end of input. Past the cap the rest
@@ -167,7 +225,12 @@ impl Iterator for JsonLines {
             let at = format!("{}:{}", file_id(&self.name), self.line_no);
             match self.read_line(&mut buf) {
                 Ok(false) => return None,
-                Err(e) => return Some(InputItem::Failed { id: at, error: format!("cannot read: {e}") }),
+                Err(e) => {
+                    return Some(InputItem::Failed {
+                        id: at,
+                        error: format!("cannot read: {e}"),
+                    });
+                }
                 Ok(true) => {}
             }
             if buf.iter().all(|b| b.is_ascii_whitespace()) {
@@ -186,13 +249,21 @@ fn parse_line(line: &[u8], at: String) -> InputItem {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
-            let error = format!("line is not valid UTF-8 (byte {}); re-encode the file as UTF-8", e.valid_up_to());
+            let error = format!(
+                "line is not valid UTF-8 (byte {}); re-encode the file as UTF-8",
+                e.valid_up_to()
+            );
             return InputItem::Failed { id: at, error };
         }
     };
     let value: serde_json::Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) => return InputItem::Failed { id: at, error: format!("line is not JSON: {e}") },
+        Err(e) => {
+            return InputItem::Failed {
+                id: at,
+                error: format!("line is not JSON: {e}"),
+            };
+        }
     };
     let id = match value.get("id") {
         Some(serde_json::Value::String(s)) => s.clone(),
@@ -200,12 +271,25 @@ fn parse_line(line: &[u8], at: String) -> InputItem {
         _ => at.clone(),
     };
     if !value.is_object() {
-        return InputItem::Failed { id, error: "line is JSON but not an object with a \"text\" field".into() };
+        return InputItem::Failed {
+            id,
+            error: "line is JSON but not an object with a \"text\" field".into(),
+        };
     }
     match value.get("text") {
         Some(serde_json::Value::String(_)) => {}
-        Some(_) => return InputItem::Failed { id, error: "field \"text\" must be a string".into() },
-        None => return InputItem::Failed { id, error: "missing required field \"text\"".into() },
+        Some(_) => {
+            return InputItem::Failed {
+                id,
+                error: "field \"text\" must be a string".into(),
+            };
+        }
+        None => {
+            return InputItem::Failed {
+                id,
+                error: "missing required field \"text\"".into(),
+            };
+        }
     }
     let string = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
     InputItem::Article(Article {
@@ -224,7 +308,11 @@ mod tests {
     use super::*;
 
     fn items(data: &[u8]) -> Vec<InputItem> {
-        JsonLines::new(Box::new(std::io::Cursor::new(data.to_vec())), "t.jsonl".into()).collect()
+        JsonLines::new(
+            Box::new(std::io::Cursor::new(data.to_vec())),
+            "t.jsonl".into(),
+        )
+        .collect()
     }
 
     #[test]
@@ -240,9 +328,17 @@ mod tests {
             })
             .collect();
         assert_eq!(summary[0], "ok a");
-        assert!(summary[1].starts_with("err t.jsonl:2: line is not JSON"), "{}", summary[1]);
+        assert!(
+            summary[1].starts_with("err t.jsonl:2: line is not JSON"),
+            "{}",
+            summary[1]
+        );
         assert!(summary[2].contains("not valid UTF-8"), "{}", summary[2]);
-        assert!(summary[3].contains("missing required field \"text\""), "{}", summary[3]);
+        assert!(
+            summary[3].contains("missing required field \"text\""),
+            "{}",
+            summary[3]
+        );
         assert!(summary[4].contains("not an object"), "{}", summary[4]);
         assert_eq!(summary[5], "ok 7");
     }

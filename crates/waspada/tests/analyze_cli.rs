@@ -103,7 +103,10 @@ fn analyze(args: &[&str], stdin: Option<&[u8]>) -> Run {
                 "failure of {id} ({error}) not reported on stderr:\n{stderr}"
             );
         } else {
-            assert!(line["relevance"]["is_outbreak_report"].is_boolean(), "{line}");
+            assert!(
+                line["relevance"]["is_outbreak_report"].is_boolean(),
+                "{line}"
+            );
         }
     }
     let expected = if failed > 0 { 1 } else { 0 };
@@ -214,9 +217,13 @@ fn analyze_one(a: Value, extra: &[&str]) -> Value {
 fn jsonl_bad_lines_become_errors_in_place_and_the_run_goes_on() {
     let dir = scratch("jsonl");
     let mut data = Vec::new();
-    data.extend_from_slice(b"{\"id\":\"good-1\",\"text\":\"Tiga warga Ponorogo dirawat karena DBD.\"}\n");
+    data.extend_from_slice(
+        b"{\"id\":\"good-1\",\"text\":\"Tiga warga Ponorogo dirawat karena DBD.\"}\n",
+    );
     data.extend_from_slice(b"this line is not JSON\n");
-    data.extend_from_slice(b"{\"id\":\"bad-utf8\",\"text\":\"kasus difteri \xff\xfe\xc3 di Garut\"}\n");
+    data.extend_from_slice(
+        b"{\"id\":\"bad-utf8\",\"text\":\"kasus difteri \xff\xfe\xc3 di Garut\"}\n",
+    );
     data.extend_from_slice(b"{\"id\":\"no-text\",\"title\":\"Judul tanpa isi\"}\n");
     data.extend_from_slice(b"{\"id\":\"empty\",\"text\":\"\"}\n");
     data.extend_from_slice(
@@ -247,9 +254,24 @@ fn jsonl_bad_lines_become_errors_in_place_and_the_run_goes_on() {
         .map(|l| l["id"].as_str().unwrap())
         .collect();
     assert_eq!(errors, ["mixed.jsonl:2", "mixed.jsonl:3", "no-text"]);
-    assert!(run.by_id("mixed.jsonl:2")["error"].as_str().unwrap().contains("JSON"));
-    assert!(run.by_id("mixed.jsonl:3")["error"].as_str().unwrap().contains("UTF-8"));
-    assert!(run.by_id("no-text")["error"].as_str().unwrap().contains("text"));
+    assert!(
+        run.by_id("mixed.jsonl:2")["error"]
+            .as_str()
+            .unwrap()
+            .contains("JSON")
+    );
+    assert!(
+        run.by_id("mixed.jsonl:3")["error"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
+    assert!(
+        run.by_id("no-text")["error"]
+            .as_str()
+            .unwrap()
+            .contains("text")
+    );
     assert_eq!(run.code, 1);
 
     // Empty text is an article with nothing in it, not a failure.
@@ -259,8 +281,20 @@ fn jsonl_bad_lines_become_errors_in_place_and_the_run_goes_on() {
     // Unknown fields are ignored: the article is analysed as usual.
     let gold = run.by_id("with-gold");
     assert!(gold.get("gold").is_none());
-    assert!(gold["diseases"].as_array().unwrap().iter().any(|d| d["id"] == "diphtheria"));
-    assert!(run.by_id("good-1")["diseases"].as_array().unwrap().iter().any(|d| d["icd10"] == "A97"));
+    assert!(
+        gold["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "diphtheria")
+    );
+    assert!(
+        run.by_id("good-1")["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["icd10"] == "A97")
+    );
 }
 
 #[test]
@@ -291,12 +325,19 @@ fn jsonl_without_failures_exits_zero() {
 #[test]
 fn txt_file_is_one_article_named_after_the_file() {
     let dir = scratch("txt");
-    let path = write(&dir, "berita-difteri.txt", format!("{DIFTERI_TITLE}\n\n{DIFTERI_BODY}"));
+    let path = write(
+        &dir,
+        "berita-difteri.txt",
+        format!("{DIFTERI_TITLE}\n\n{DIFTERI_BODY}"),
+    );
     let run = analyze(&[path_arg(&path)], None);
     assert_eq!(run.ids(), ["berita-difteri.txt"]);
     let a = &run.lines[0];
     assert_eq!(a["language"], "id");
-    assert!(primary(a, "diseases").iter().any(|d| d["icd10"] == "A36"), "{a}");
+    assert!(
+        primary(a, "diseases").iter().any(|d| d["icd10"] == "A36"),
+        "{a}"
+    );
 }
 
 #[test]
@@ -314,7 +355,9 @@ fn html_scripts_and_styles_never_reach_the_text() {
              document.write('<p>SKRIPSIRAHASIA iklan {i}</p>'); }};</script>"
         ));
     }
-    html.push_str("<nav><a href=\"/\">Beranda</a></nav><article><h1>Wabah DBD Meluas di Ponorogo</h1>");
+    html.push_str(
+        "<nav><a href=\"/\">Beranda</a></nav><article><h1>Wabah DBD Meluas di Ponorogo</h1>",
+    );
     for para in DBD_BODY.split("\n\n") {
         html.push_str(&format!("<p>{para}</p><script>SKRIPSIRAHASIA()</script>"));
     }
@@ -322,12 +365,19 @@ fn html_scripts_and_styles_never_reach_the_text() {
     let path = write(&dir, "halaman.html", html);
     let run = analyze(&["--with-text", path_arg(&path)], None);
     assert_eq!(run.ids(), ["halaman.html"]);
-    assert!(!run.stdout.contains("SKRIPSIRAHASIA"), "script text leaked:\n{}", run.stdout);
+    assert!(
+        !run.stdout.contains("SKRIPSIRAHASIA"),
+        "script text leaked:\n{}",
+        run.stdout
+    );
     assert!(!run.stdout.contains("document.write"), "{}", run.stdout);
     let a = &run.lines[0];
     let text = a["clean_text"].as_str().unwrap();
     assert!(text.contains("1.234 kasus DBD"), "body lost:\n{text}");
-    assert!(primary(a, "diseases").iter().any(|d| d["id"] == "dengue"), "{a}");
+    assert!(
+        primary(a, "diseases").iter().any(|d| d["id"] == "dengue"),
+        "{a}"
+    );
 }
 
 #[test]
@@ -337,7 +387,11 @@ fn binary_file_is_an_error_and_the_next_input_is_still_read() {
     let bin = write(&dir, "gambar.bin", &bytes);
     // Also a binary file named like text: the extension must not fool the reader.
     let fake = write(&dir, "palsu.txt", &bytes);
-    let txt = write(&dir, "z.txt", "Dua orang meninggal karena difteri di Kabupaten Garut.");
+    let txt = write(
+        &dir,
+        "z.txt",
+        "Dua orang meninggal karena difteri di Kabupaten Garut.",
+    );
     let run = analyze(&[path_arg(&bin), path_arg(&fake), path_arg(&txt)], None);
     assert_eq!(run.ids(), ["gambar.bin", "palsu.txt", "z.txt"]);
     assert!(run.lines[0]["error"].is_string());
@@ -364,11 +418,19 @@ fn directory_files_are_read_in_name_order() {
     std::fs::create_dir(&inputs).unwrap();
     // Written out of order on purpose.
     write(&inputs, "c.txt", "Tiga kasus difteri di Garut.");
-    write(&inputs, "a.jsonl", jsonl(&[
-        serde_json::json!({"id": "a-1", "text": "DBD di Ponorogo."}),
-        serde_json::json!({"id": "a-2", "text": "Flu burung di Bali."}),
-    ]));
-    write(&inputs, "b.html", "<html><head><title>Judul</title></head><body><p>Rabies di Flores.</p></body></html>");
+    write(
+        &inputs,
+        "a.jsonl",
+        jsonl(&[
+            serde_json::json!({"id": "a-1", "text": "DBD di Ponorogo."}),
+            serde_json::json!({"id": "a-2", "text": "Flu burung di Bali."}),
+        ]),
+    );
+    write(
+        &inputs,
+        "b.html",
+        "<html><head><title>Judul</title></head><body><p>Rabies di Flores.</p></body></html>",
+    );
     write(&inputs, "B-upper.txt", "Campak di Sumedang.");
     let run = analyze(&[path_arg(&inputs)], None);
     // Byte order of the names: upper case sorts before lower case.
@@ -392,9 +454,18 @@ fn stdin_dash_reads_json_lines() {
 
 #[test]
 fn stdin_dash_reads_plain_text() {
-    let run = analyze(&["-"], Some(format!("{DIFTERI_TITLE}\n\n{DIFTERI_BODY}").as_bytes()));
+    let run = analyze(
+        &["-"],
+        Some(format!("{DIFTERI_TITLE}\n\n{DIFTERI_BODY}").as_bytes()),
+    );
     assert_eq!(run.ids(), ["stdin"]);
-    assert!(run.lines[0]["diseases"].as_array().unwrap().iter().any(|d| d["id"] == "diphtheria"));
+    assert!(
+        run.lines[0]["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "diphtheria")
+    );
     // Empty standard input gives one empty article, not a crash.
     let run = analyze(&["-"], Some(b""));
     assert!(run.lines.len() <= 1, "{}", run.stdout);
@@ -431,8 +502,15 @@ fn a_20_mb_article_completes_with_valid_output() {
     let line = serde_json::json!({"id": "besar-jsonl", "text": text, "published": "2025-02-04"});
     let jsonl_path = write(&dir, "besar.jsonl", format!("{line}\n"));
     // One 20 MB paragraph without any line break or space, the worst case for scanners.
-    let blob = write(&dir, "tanpa-spasi.txt", "difteri1.234".repeat((20 << 20) / 12));
-    let run = analyze(&[path_arg(&txt), path_arg(&jsonl_path), path_arg(&blob)], None);
+    let blob = write(
+        &dir,
+        "tanpa-spasi.txt",
+        "difteri1.234".repeat((20 << 20) / 12),
+    );
+    let run = analyze(
+        &[path_arg(&txt), path_arg(&jsonl_path), path_arg(&blob)],
+        None,
+    );
     assert_eq!(run.ids(), ["besar.txt", "besar-jsonl", "tanpa-spasi.txt"]);
     for a in &run.lines {
         if a.get("error").is_none() {
@@ -441,7 +519,13 @@ fn a_20_mb_article_completes_with_valid_output() {
     }
     // The prose article is analysed, not refused.
     assert!(run.by_id("besar-jsonl").get("error").is_none());
-    assert!(run.by_id("besar-jsonl")["diseases"].as_array().unwrap().iter().any(|d| d["id"] == "dengue"));
+    assert!(
+        run.by_id("besar-jsonl")["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["id"] == "dengue")
+    );
 }
 
 // ---------------------------------------------------------------------------------
@@ -449,12 +533,22 @@ fn a_20_mb_article_completes_with_valid_output() {
 
 /// Every mention's character offsets select its text from `clean_text`.
 fn check_mentions(a: &Value) -> [usize; 4] {
-    let text = a["clean_text"].as_str().expect("clean_text with --with-text");
+    let text = a["clean_text"]
+        .as_str()
+        .expect("clean_text with --with-text");
     let check = |m: &Value| {
-        let (start, end) = (m["start"].as_u64().unwrap() as usize, m["end"].as_u64().unwrap() as usize);
+        let (start, end) = (
+            m["start"].as_u64().unwrap() as usize,
+            m["end"].as_u64().unwrap() as usize,
+        );
         assert!(start <= end, "{m}");
         let got: String = text.chars().skip(start).take(end - start).collect();
-        assert_eq!(got, m["text"].as_str().unwrap(), "offsets of {m} in {:?}", a["id"]);
+        assert_eq!(
+            got,
+            m["text"].as_str().unwrap(),
+            "offsets of {m} in {:?}",
+            a["id"]
+        );
     };
     let nested = |field: &str| {
         let mut n = 0;
@@ -473,7 +567,12 @@ fn check_mentions(a: &Value) -> [usize; 4] {
     };
     nested("hosts");
     single("klb_evidence");
-    [nested("diseases"), nested("locations"), single("counts"), single("dates")]
+    [
+        nested("diseases"),
+        nested("locations"),
+        single("counts"),
+        single("dates"),
+    ]
 }
 
 #[test]
@@ -487,7 +586,8 @@ fn with_text_mention_offsets_are_character_offsets_into_clean_text() {
         article("difteri", DIFTERI_TITLE, DIFTERI_BODY, "2024-11-12"),
     ];
     // And without a title, so the body starts at offset 0.
-    articles.push(serde_json::json!({"id": "tanpa-judul", "text": body, "published": "2025-02-04"}));
+    articles
+        .push(serde_json::json!({"id": "tanpa-judul", "text": body, "published": "2025-02-04"}));
     let dir = scratch("offsets");
     let path = write(&dir, "a.jsonl", jsonl(&articles));
     let run = analyze(&["--with-text", path_arg(&path)], None);
@@ -495,7 +595,10 @@ fn with_text_mention_offsets_are_character_offsets_into_clean_text() {
     for a in &run.lines {
         let [diseases, locations, counts, dates] = check_mentions(a);
         // The check must have had something to check in each category.
-        assert!(diseases > 0 && locations > 0 && counts > 0 && dates > 0, "{a}");
+        assert!(
+            diseases > 0 && locations > 0 && counts > 0 && dates > 0,
+            "{a}"
+        );
     }
     let dbd = run.by_id("dbd");
     let text = dbd["clean_text"].as_str().unwrap();
@@ -521,10 +624,18 @@ fn published_option_applies_only_to_inputs_without_a_date() {
     let undated = run.by_id("tanpa-tanggal");
     assert_eq!(undated["published"], "2025-03-05");
     let dates = |a: &Value| -> Vec<String> {
-        a["dates"].as_array().unwrap().iter().map(|d| d["date"].as_str().unwrap().to_string()).collect()
+        a["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["date"].as_str().unwrap().to_string())
+            .collect()
     };
     // "kemarin" is the day before publication.
-    assert!(dates(undated).contains(&"2025-03-04".to_string()), "{undated}");
+    assert!(
+        dates(undated).contains(&"2025-03-04".to_string()),
+        "{undated}"
+    );
     let dated = run.by_id("bertanggal");
     assert_eq!(dated["published"], "2024-06-15");
     assert!(dates(dated).contains(&"2024-06-14".to_string()), "{dated}");
@@ -569,10 +680,17 @@ fn dengue_outbreak_in_ponorogo_filed_from_surabaya() {
     assert_eq!(a["relevance"]["is_outbreak_report"], true, "{a}");
     assert!(!a["relevance"]["reasons"].as_array().unwrap().is_empty());
     let diseases = primary(&a, "diseases");
-    assert!(diseases.iter().any(|d| d["id"] == "dengue" && d["icd10"] == "A97"), "{a}");
+    assert!(
+        diseases
+            .iter()
+            .any(|d| d["id"] == "dengue" && d["icd10"] == "A97"),
+        "{a}"
+    );
     let places = primary(&a, "locations");
     assert!(
-        places.iter().any(|l| l["regency_code"] == "35.02" && l["province_code"] == "35" && l["country"] == "IDN"),
+        places.iter().any(|l| l["regency_code"] == "35.02"
+            && l["province_code"] == "35"
+            && l["country"] == "IDN"),
         "Kabupaten Ponorogo (35.02) is where it happens: {a}"
     );
     // The dateline city (Kota Surabaya, 35.78) is where the reporter sits.
@@ -581,20 +699,46 @@ fn dengue_outbreak_in_ponorogo_filed_from_surabaya() {
     assert!(count_values(&a, "deaths").contains(&3), "{a}");
     assert!(count_values(&a, "hospitalized").contains(&87), "{a}");
     assert_eq!(a["klb_declared"], true);
-    assert!(a["dates"].as_array().unwrap().iter().any(|d| d["date"] == "2025-02-03"), "{a}");
+    assert!(
+        a["dates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["date"] == "2025-02-03"),
+        "{a}"
+    );
 }
 
 #[test]
 fn diphtheria_outbreak_in_garut_filed_from_jakarta() {
-    let a = analyze_one(article("difteri", DIFTERI_TITLE, DIFTERI_BODY, "2024-11-12"), &[]);
+    let a = analyze_one(
+        article("difteri", DIFTERI_TITLE, DIFTERI_BODY, "2024-11-12"),
+        &[],
+    );
     assert_eq!(a["relevance"]["is_outbreak_report"], true, "{a}");
     let diseases = primary(&a, "diseases");
-    assert!(diseases.iter().any(|d| d["id"] == "diphtheria" && d["icd10"] == "A36"), "{a}");
+    assert!(
+        diseases
+            .iter()
+            .any(|d| d["id"] == "diphtheria" && d["icd10"] == "A36"),
+        "{a}"
+    );
     let places = primary(&a, "locations");
-    assert!(places.iter().any(|l| l["regency_code"] == "32.05"), "Kabupaten Garut: {a}");
+    assert!(
+        places.iter().any(|l| l["regency_code"] == "32.05"),
+        "Kabupaten Garut: {a}"
+    );
     // The Cikajang district resolves up to Garut, never to another regency.
-    assert!(places.iter().all(|l| l["regency_code"].is_null() || l["regency_code"] == "32.05"), "{a}");
-    assert!(!places.iter().any(|l| l["province_code"] == "31"), "JAKARTA is the dateline: {a}");
+    assert!(
+        places
+            .iter()
+            .all(|l| l["regency_code"].is_null() || l["regency_code"] == "32.05"),
+        "{a}"
+    );
+    assert!(
+        !places.iter().any(|l| l["province_code"] == "31"),
+        "JAKARTA is the dateline: {a}"
+    );
     assert!(count_values(&a, "deaths").contains(&2), "{a}");
     assert!(count_values(&a, "suspected").contains(&14), "{a}");
     assert_eq!(a["klb_declared"], true);
@@ -602,7 +746,10 @@ fn diphtheria_outbreak_in_garut_filed_from_jakarta() {
 
 #[test]
 fn kongres_luar_biasa_is_not_an_outbreak() {
-    let a = analyze_one(article("kongres", KONGRES_TITLE, KONGRES_BODY, "2025-03-10"), &[]);
+    let a = analyze_one(
+        article("kongres", KONGRES_TITLE, KONGRES_BODY, "2025-03-10"),
+        &[],
+    );
     assert_eq!(a["relevance"]["is_outbreak_report"], false, "{a}");
     assert_eq!(a["klb_declared"], false, "{a}");
     assert!(primary(&a, "diseases").is_empty(), "{a}");
@@ -618,9 +765,19 @@ fn economy_story_mentioning_the_pandemic_is_not_an_outbreak() {
     let a = analyze_one(article("kopi", KOPI_TITLE, KOPI_BODY, "2025-05-20"), &[]);
     assert_eq!(a["relevance"]["is_outbreak_report"], false, "{a}");
     assert_eq!(a["klb_declared"], false);
-    assert!(a["counts"].as_array().unwrap().is_empty(), "12 persen is not a count: {a}");
+    assert!(
+        a["counts"].as_array().unwrap().is_empty(),
+        "12 persen is not a count: {a}"
+    );
     // The pandemic is found...
-    assert!(a["diseases"].as_array().unwrap().iter().any(|d| d["icd10"] == "U07"), "{a}");
+    assert!(
+        a["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["icd10"] == "U07"),
+        "{a}"
+    );
 }
 
 #[test]
@@ -646,13 +803,33 @@ fn seed_article_when_present() {
     let a = &run.lines[0];
     assert!(a.get("error").is_none(), "{a}");
     assert_eq!(a["language"], "id");
-    assert_eq!(a["relevance"]["is_outbreak_report"], false, "{}", a["relevance"]);
-    assert!(a["diseases"].as_array().unwrap().iter().any(|d| d["icd10"] == "U07"), "{}", a["diseases"]);
+    assert_eq!(
+        a["relevance"]["is_outbreak_report"], false,
+        "{}",
+        a["relevance"]
+    );
+    assert!(
+        a["diseases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["icd10"] == "U07"),
+        "{}",
+        a["diseases"]
+    );
     let locations = a["locations"].as_array().unwrap();
     for country in ["IDN", "RUS", "MMR"] {
-        assert!(locations.iter().any(|l| l["country"] == country), "{country}: {}", a["locations"]);
+        assert!(
+            locations.iter().any(|l| l["country"] == country),
+            "{country}: {}",
+            a["locations"]
+        );
     }
-    assert!(locations.iter().any(|l| l["province_code"] == "31"), "{}", a["locations"]);
+    assert!(
+        locations.iter().any(|l| l["province_code"] == "31"),
+        "{}",
+        a["locations"]
+    );
     let text = a["clean_text"].as_str().unwrap();
     assert!(!text.to_uppercase().contains("BACA JUGA"), "{text}");
     check_mentions(a);

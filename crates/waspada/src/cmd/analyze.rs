@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use waspada_extract::{AnalyzeOptions, Analyzer, Analysis};
+use waspada_extract::{Analysis, AnalyzeOptions, Analyzer};
 use waspada_text::Language;
 
 /// Arguments of `waspada analyze`.
@@ -61,14 +61,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut analysed = 0usize;
     let mut batch: Vec<InputItem> = Vec::with_capacity(BATCH);
 
-    let mut flush = |batch: &mut Vec<InputItem>, out: &mut BufWriter<std::io::StdoutLock>| -> Result<()> {
+    let mut flush = |batch: &mut Vec<InputItem>,
+                     out: &mut BufWriter<std::io::StdoutLock>|
+     -> Result<()> {
         let results: Vec<Result<Analysis, (String, String)>> = batch
             .par_drain(..)
             .map(|item| match item {
                 InputItem::Article(article) => {
                     // Last line of defence: a bug on one article must not lose the others.
-                    std::panic::catch_unwind(|| analyzer.analyze_with(&article, &options))
-                        .map_err(|_| (article.id.clone(), "internal error while analysing this article (please report it)".to_string()))
+                    std::panic::catch_unwind(|| analyzer.analyze_with(&article, &options)).map_err(
+                        |_| {
+                            (
+                                article.id.clone(),
+                                "internal error while analysing this article (please report it)"
+                                    .to_string(),
+                            )
+                        },
+                    )
                 }
                 InputItem::Failed { id, error } => Err((id, error)),
             })
@@ -88,7 +97,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     failed += 1;
                     eprintln!("waspada analyze: {id}: {error}");
                     if args.json {
-                        serde_json::to_writer(&mut *out, &serde_json::json!({"id": id, "error": error}))?;
+                        serde_json::to_writer(
+                            &mut *out,
+                            &serde_json::json!({"id": id, "error": error}),
+                        )?;
                         out.write_all(b"\n")?;
                     }
                 }
@@ -98,7 +110,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Ok(())
     };
 
-    let inputs = if args.inputs.is_empty() { vec![PathBuf::from("-")] } else { args.inputs.clone() };
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.inputs.clone()
+    };
     for item in input::read_all(&inputs) {
         batch.push(item);
         if batch.len() >= BATCH {
@@ -107,23 +123,59 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     flush(&mut batch, &mut out)?;
     if !args.json {
-        writeln!(out, "{analysed} article(s) analysed, {failed} could not be read")?;
+        writeln!(
+            out,
+            "{analysed} article(s) analysed, {failed} could not be read"
+        )?;
     }
     out.flush()?;
-    Ok(if failed > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// A compact report for a person reading the terminal.
 fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
-    let verdict = if a.relevance.is_outbreak_report { "OUTBREAK REPORT" } else { "not an outbreak report" };
-    writeln!(out, "── {} [{}] {}", a.id, a.language, a.title.as_deref().unwrap_or(""))?;
-    writeln!(out, "   {verdict} ({}, score {:.2})", a.relevance.category, a.relevance.score)?;
-    writeln!(out, "   why: {}", a.relevance.reasons.iter().take(5).cloned().collect::<Vec<_>>().join("; "))?;
+    let verdict = if a.relevance.is_outbreak_report {
+        "OUTBREAK REPORT"
+    } else {
+        "not an outbreak report"
+    };
+    writeln!(
+        out,
+        "── {} [{}] {}",
+        a.id,
+        a.language,
+        a.title.as_deref().unwrap_or("")
+    )?;
+    writeln!(
+        out,
+        "   {verdict} ({}, score {:.2})",
+        a.relevance.category, a.relevance.score
+    )?;
+    writeln!(
+        out,
+        "   why: {}",
+        a.relevance
+            .reasons
+            .iter()
+            .take(5)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("; ")
+    )?;
     let diseases: Vec<String> = a
         .diseases
         .iter()
         .map(|d| {
-            format!("{}{} ({})", if d.primary { "*" } else { "" }, d.name_en, d.icd10.as_deref().unwrap_or("animal"))
+            format!(
+                "{}{} ({})",
+                if d.primary { "*" } else { "" },
+                d.name_en,
+                d.icd10.as_deref().unwrap_or("animal")
+            )
         })
         .collect();
     if !diseases.is_empty() {
@@ -133,7 +185,11 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         .locations
         .iter()
         .map(|l| {
-            let code = l.regency_code.as_deref().or(l.province_code.as_deref()).unwrap_or(&l.country);
+            let code = l
+                .regency_code
+                .as_deref()
+                .or(l.province_code.as_deref())
+                .unwrap_or(&l.country);
             format!("{}{} [{}]", if l.primary { "*" } else { "" }, l.name, code)
         })
         .collect();

@@ -43,7 +43,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             source: Some(a.source),
         })
         .collect();
-    let bytes: usize = corpus.iter().map(|a| a.text.len() + a.title.as_ref().map_or(0, String::len)).sum();
+    let bytes: usize = corpus
+        .iter()
+        .map(|a| a.text.len() + a.title.as_ref().map_or(0, String::len))
+        .sum();
     println!(
         "corpus: {} synthetic articles, {:.1} MB, mean {:.2} kB; {} threads",
         corpus.len(),
@@ -83,7 +86,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     let per_sec = corpus.len() as f64 / total.as_secs_f64();
 
-    println!("knowledge base and automata load: {:.1} ms (once per process)", ms(load));
+    println!(
+        "knowledge base and automata load: {:.1} ms (once per process)",
+        ms(load)
+    );
     println!(
         "analyze: {:.0} articles/s ({:.1} MB/s) in {:.2} s",
         per_sec,
@@ -107,12 +113,20 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
     // Start-up: a fresh process analysing one article, as a user runs it.
     let one = dir.join("one.jsonl");
-    std::fs::write(&one, serde_json::to_string(&serde_json::json!({"id": corpus[0].id, "text": corpus[0].text}))? + "\n")?;
+    std::fs::write(
+        &one,
+        serde_json::to_string(&serde_json::json!({"id": corpus[0].id, "text": corpus[0].text}))?
+            + "\n",
+    )?;
     let exe = std::env::current_exe()?;
     let mut runs: Vec<Duration> = (0..args.startup_runs.max(1))
         .map(|_| {
             let t = Instant::now();
-            let status = Command::new(&exe).args(["analyze", "--json"]).arg(&one).stdout(Stdio::null()).status();
+            let status = Command::new(&exe)
+                .args(["analyze", "--json"])
+                .arg(&one)
+                .stdout(Stdio::null())
+                .status();
             status.map(|_| t.elapsed())
         })
         .collect::<std::io::Result<_>>()?;
@@ -128,7 +142,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
 
 fn time_wc(file: &PathBuf) -> Result<Duration> {
     let t = Instant::now();
-    let out = Command::new("wc").arg("-w").arg(file).output().context("running wc")?;
+    let out = Command::new("wc")
+        .arg("-w")
+        .arg(file)
+        .output()
+        .context("running wc")?;
     let elapsed = t.elapsed();
     anyhow::ensure!(out.status.success(), "wc -w failed");
     Ok(elapsed)
