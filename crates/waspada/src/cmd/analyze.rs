@@ -61,54 +61,52 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let mut analysed = 0usize;
     let mut batch: Vec<InputItem> = Vec::with_capacity(BATCH);
 
-    let mut flush = |batch: &mut Vec<InputItem>,
-                     out: &mut BufWriter<std::io::StdoutLock>|
-     -> Result<()> {
-        let results: Vec<Result<Analysis, (String, String)>> = batch
-            .par_drain(..)
-            .map(|item| match item {
-                InputItem::Article(article) => {
-                    // Last line of defence: a bug on one article must not lose the others.
-                    std::panic::catch_unwind(|| analyzer.analyze_with(&article, &options)).map_err(
-                        |_| {
-                            (
+    let mut flush =
+        |batch: &mut Vec<InputItem>, out: &mut BufWriter<std::io::StdoutLock>| -> Result<()> {
+            let results: Vec<Result<Analysis, (String, String)>> = batch
+                .par_drain(..)
+                .map(|item| match item {
+                    InputItem::Article(article) => {
+                        // Last line of defence: a bug on one article must not lose the others.
+                        std::panic::catch_unwind(|| analyzer.analyze_with(&article, &options))
+                            .map_err(|_| {
+                                (
                                 article.id.clone(),
                                 "internal error while analysing this article (please report it)"
                                     .to_string(),
                             )
-                        },
-                    )
-                }
-                InputItem::Failed { id, error } => Err((id, error)),
-            })
-            .collect();
-        for r in results {
-            match r {
-                Ok(analysis) => {
-                    analysed += 1;
-                    if args.json {
-                        serde_json::to_writer(&mut *out, &analysis)?;
-                        out.write_all(b"\n")?;
-                    } else {
-                        write_human(out, &analysis)?;
+                            })
                     }
-                }
-                Err((id, error)) => {
-                    failed += 1;
-                    eprintln!("waspada analyze: {id}: {error}");
-                    if args.json {
-                        serde_json::to_writer(
-                            &mut *out,
-                            &serde_json::json!({"id": id, "error": error}),
-                        )?;
-                        out.write_all(b"\n")?;
+                    InputItem::Failed { id, error } => Err((id, error)),
+                })
+                .collect();
+            for r in results {
+                match r {
+                    Ok(analysis) => {
+                        analysed += 1;
+                        if args.json {
+                            serde_json::to_writer(&mut *out, &analysis)?;
+                            out.write_all(b"\n")?;
+                        } else {
+                            write_human(out, &analysis)?;
+                        }
+                    }
+                    Err((id, error)) => {
+                        failed += 1;
+                        eprintln!("waspada analyze: {id}: {error}");
+                        if args.json {
+                            serde_json::to_writer(
+                                &mut *out,
+                                &serde_json::json!({"id": id, "error": error}),
+                            )?;
+                            out.write_all(b"\n")?;
+                        }
                     }
                 }
             }
-        }
-        out.flush()?;
-        Ok(())
-    };
+            out.flush()?;
+            Ok(())
+        };
 
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from("-")]
