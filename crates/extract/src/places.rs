@@ -128,14 +128,6 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             .is_some_and(|parent| context.contains(parent))
     };
 
-    // A sentence naming many countries is a roll-call ("cases in 25 countries:
-    // Japan, Italy, ..."), not a report of each.
-    let mut countries_per_sentence: HashMap<usize, usize> = HashMap::new();
-    for c in candidates.iter().filter(|c| !c.countries.is_empty()) {
-        if let Some(i) = doc.sentence_index(c.span.start) {
-            *countries_per_sentence.entry(i).or_default() += 1;
-        }
-    }
     let mut evidence: HashMap<Target, PlaceEvidence> = HashMap::new();
     let mut order: Vec<Target> = Vec::new();
     for c in &candidates {
@@ -195,11 +187,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
                 case_context: false,
             }
         });
-        let crowded = doc
-            .sentence_index(c.span.start)
-            .is_some_and(|i| countries_per_sentence.get(&i).is_some_and(|n| *n > 3));
-        ev.case_context |=
-            !in_dateline && !crowded && doc.sentence_has_cue(c.span.start, reports_cases);
+        ev.case_context |= !in_dateline && doc.sentence_has_cue(c.span.start, reports_cases);
         ev.spans.push(c.span.clone());
         ev.score += weight;
         ev.dateline_only &= in_dateline;
