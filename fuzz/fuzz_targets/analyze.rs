@@ -19,7 +19,8 @@ fuzz_target!(|data: &[u8]| {
     // The first byte picks a publication date and a forced language, so relative dates
     // and each language's number style are exercised.
     let pick = data.first().copied().unwrap_or(0);
-    let published = ["2024-02-29", "2025-01-01T07:00:00+07:00", "not a date", ""][usize::from(pick % 4)];
+    let published =
+        ["2024-02-29", "2025-01-01T07:00:00+07:00", "not a date", ""][usize::from(pick % 4)];
     let article = Article {
         id: "fuzz".into(),
         title,
@@ -41,12 +42,28 @@ fuzz_target!(|data: &[u8]| {
         let got: String = clean.chars().skip(m.start).take(m.end - m.start).collect();
         assert_eq!(got, m.text, "mention offsets do not point at its text");
     };
-    analysis.diseases.iter().flat_map(|d| &d.mentions).for_each(check);
-    analysis.locations.iter().flat_map(|l| &l.mentions).for_each(check);
-    analysis.hosts.iter().flat_map(|h| &h.mentions).for_each(check);
+    analysis
+        .diseases
+        .iter()
+        .flat_map(|d| &d.mentions)
+        .for_each(check);
+    analysis
+        .locations
+        .iter()
+        .flat_map(|l| &l.mentions)
+        .for_each(check);
+    analysis
+        .hosts
+        .iter()
+        .flat_map(|h| &h.mentions)
+        .for_each(check);
     analysis.counts.iter().map(|c| &c.mention).for_each(check);
     analysis.dates.iter().map(|d| &d.mention).for_each(check);
-    analysis.klb_evidence.iter().map(|k| &k.mention).for_each(check);
+    analysis
+        .klb_evidence
+        .iter()
+        .map(|k| &k.mention)
+        .for_each(check);
     assert!((0.0..=1.0).contains(&analysis.relevance.score));
     // The default-options entry point too (no clean text, detected language).
     let _ = analyzer.analyze(&article);
@@ -56,7 +73,11 @@ fuzz_target!(|data: &[u8]| {
             assert!(n.start <= n.end && n.end <= text.len());
             assert!(text.is_char_boundary(n.start) && text.is_char_boundary(n.end));
             if let Some(v) = n.value {
-                assert!(v.is_finite() && v >= 0.0, "{v} from {:?}", &text[n.start..n.end]);
+                assert!(
+                    v.is_finite() && v >= 0.0,
+                    "{v} from {:?}",
+                    &text[n.start..n.end]
+                );
             }
         }
     }

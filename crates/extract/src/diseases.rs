@@ -75,6 +75,8 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
                     abbreviation_spans: Vec::new(),
                 }
             });
+            // "saat pandemi Covid-19": the disease as a time reference, not a subject.
+            let weak = weak || doc.cue_near(m.start..m.start, 4, |c| c == Cue::PandemicEra);
             let in_title = m.start < doc.title_end;
             let in_lead = !in_title && m.start < doc.lead_end;
             let mut w = if weak { 0.3 } else { 1.0 };

@@ -366,7 +366,13 @@ impl Analyzer {
             animal_counts: count_of(&|c| c.species != "human" && figure_counts(c)),
             count_in_title: raw_counts.iter().any(|c| c.at < title_end),
             klb_declared,
-            outbreak_words: cue_count(Cue::Outbreak),
+            // "KLB" read as Kongres Luar Biasa is not outbreak vocabulary.
+            outbreak_words: cue_count(Cue::Outbreak).saturating_sub(
+                klb_findings
+                    .iter()
+                    .filter(|k| k.reading == klb::KlbReading::OtherMeaning)
+                    .count(),
+            ),
             illness_words: cue_count(Cue::Ill),
             situation_words: cue_count(Cue::Situation),
             denials: cue_count(Cue::Denial),

@@ -254,6 +254,9 @@ fn choose(
             qualified_named.contains(&p),
             in_context(p),
             level_rank(place.level),
+            // A bare "Bandung", "Kupang", "Malang" usually means the city that bears the
+            // name; the regency is written "Kabupaten ...".
+            place.level == PlaceLevel::City,
             place.population.unwrap_or(0),
         )
     })?;

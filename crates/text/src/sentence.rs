@@ -119,7 +119,12 @@ fn split_line(text: &str, start: usize, end: usize, out: &mut Vec<Range<usize>>)
 
 /// Does the word ending at the `.` at `dot` look like an abbreviation or an initial?
 fn is_abbreviation_before(line: &str, dot: usize) -> bool {
-    let before = &line[..dot];
+    // Abbreviations are short: look back a bounded window so the scan stays linear.
+    let mut from = dot.saturating_sub(48);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &line[from..dot];
     let word_start = before
         .rfind(|c: char| c.is_whitespace() || matches!(c, '(' | '"' | '“' | '\'' | '/'))
         .map_or(0, |p| {
@@ -150,17 +155,27 @@ fn is_abbreviation_before(line: &str, dot: usize) -> bool {
 /// The word before must be lower-case letters only (not a domain, URL or initialism), and
 /// the word after a capital followed by a lower-case letter.
 fn is_glued_boundary(line: &str, dot: usize) -> bool {
-    let before = &line[..dot];
+    // Cheap test first, and a bounded look-back: a text with dots but no spaces
+    // must not make every dot scan back to the start of the line.
+    let mut after = line[dot + 1..].chars();
+    if !matches!((after.next(), after.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+    {
+        return false;
+    }
+    let mut from = dot.saturating_sub(48);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let before = &line[from..dot];
     let word = before
         .rsplit(|c: char| c.is_whitespace())
         .next()
         .unwrap_or("");
     let word = word.trim_start_matches(['"', '“', '(', '\'']);
-    if word.len() < 3 || !word.bytes().all(|b| b.is_ascii_lowercase()) {
-        return false;
-    }
-    let mut after = line[dot + 1..].chars();
-    matches!((after.next(), after.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase())
+    // A word that fills the whole window may continue further back: not a glued boundary.
+    word.len() >= 3
+        && word.len() < before.len().max(48)
+        && word.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 fn push_trimmed(start: usize, end: usize, text: &str, out: &mut Vec<Range<usize>>) {

@@ -13,8 +13,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh, empty directory for one test, unique per process and call.
-fn scratch(name: &str) -> PathBuf {
+/// A fresh, empty directory for one test, unique per process and call, removed when
+/// dropped (the large inputs must not pile up in the temp dir).
+struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn scratch(name: &str) -> Scratch {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!(
@@ -23,7 +40,7 @@ fn scratch(name: &str) -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    Scratch(dir)
 }
 
 fn write(dir: &Path, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
@@ -501,24 +518,13 @@ fn a_20_mb_article_completes_with_valid_output() {
     let txt = write(&dir, "besar.txt", &text);
     let line = serde_json::json!({"id": "besar-jsonl", "text": text, "published": "2025-02-04"});
     let jsonl_path = write(&dir, "besar.jsonl", format!("{line}\n"));
-    // One 20 MB paragraph without any line break or space, the worst case for scanners.
-    let blob = write(
-        &dir,
-        "tanpa-spasi.txt",
-        "difteri1.234".repeat((20 << 20) / 12),
-    );
-    let run = analyze(
-        &[path_arg(&txt), path_arg(&jsonl_path), path_arg(&blob)],
-        None,
-    );
-    assert_eq!(run.ids(), ["besar.txt", "besar-jsonl", "tanpa-spasi.txt"]);
+    let run = analyze(&[path_arg(&txt), path_arg(&jsonl_path)], None);
+    assert_eq!(run.ids(), ["besar.txt", "besar-jsonl"]);
+    // Analysed, not refused.
     for a in &run.lines {
-        if a.get("error").is_none() {
-            assert!(a["diseases"].is_array() && a["counts"].is_array(), "{a}");
-        }
+        assert!(a.get("error").is_none(), "{a}");
+        assert!(a["diseases"].is_array() && a["counts"].is_array(), "{a}");
     }
-    // The prose article is analysed, not refused.
-    assert!(run.by_id("besar-jsonl").get("error").is_none());
     assert!(
         run.by_id("besar-jsonl")["diseases"]
             .as_array()
@@ -526,6 +532,37 @@ fn a_20_mb_article_completes_with_valid_output() {
             .iter()
             .any(|d| d["id"] == "dengue")
     );
+}
+
+/// Text without any whitespace, full of full stops: a pasted table of numbers
+/// ("1.2341.234..."), minified data, a run of URLs. Analysis reads only the first 256 kB
+/// of an article, so this must take about as long as a prose article of that size
+/// (well under a second, even unoptimised). The bound is five seconds, to stay clear of
+/// machine load; the quadratic path takes ~20 s optimised and minutes unoptimised.
+#[test]
+fn text_without_whitespace_is_analysed_in_bounded_time() {
+    let dir = scratch("no-space");
+    let blob = write(&dir, "tabel.txt", "1.234".repeat((20 << 20) / 5));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waspada"))
+        .args(["analyze", "--json", path_arg(&blob)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run waspada");
+    let limit = std::time::Duration::from_secs(5);
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for waspada") {
+            assert_eq!(status.code(), Some(0));
+            return;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("one article without whitespace took over {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 // ---------------------------------------------------------------------------------
@@ -781,8 +818,6 @@ fn economy_story_mentioning_the_pandemic_is_not_an_outbreak() {
 }
 
 #[test]
-#[ignore = "bug: a single passing 'pandemi Covid-19' (time reference) is marked primary; \
-            contracts.md §1 says primary is 'not a passing mention'"]
 fn passing_pandemic_mention_is_not_primary() {
     let a = analyze_one(article("kopi", KOPI_TITLE, KOPI_BODY, "2025-05-20"), &[]);
     assert!(primary(&a, "diseases").is_empty(), "{a}");
