@@ -32,6 +32,8 @@
 //! assert!(figures.to_text().contains(r#""f1": 1.0"#));
 //! ```
 
+#![deny(missing_docs)]
+
 mod explain;
 mod load;
 mod pyjson;

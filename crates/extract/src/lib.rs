@@ -14,6 +14,8 @@
 //! of matches. Input is capped at [`MAX_INPUT_BYTES`], so time and memory per
 //! article are bounded whatever arrives.
 
+#![deny(missing_docs)]
+
 pub mod analysis;
 pub mod counts;
 pub mod cues;

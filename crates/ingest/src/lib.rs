@@ -11,4 +11,6 @@
 //! labels), more places to find the publication time, and hard bounds on input size so a
 //! hostile page is refused instead of hanging the pipeline.
 
+#![deny(missing_docs)]
+
 pub mod html;

@@ -13,6 +13,8 @@
 //! This crate only holds and indexes facts. Finding them in text is the job of
 //! `waspada-extract`.
 
+#![deny(missing_docs)]
+
 mod diseases;
 mod places;
 

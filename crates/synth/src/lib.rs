@@ -20,6 +20,8 @@
 //! Everything is deterministic: the same seed gives the same articles, byte for byte, on
 //! every platform (a SplitMix64 generator of our own, no floating-point formatting).
 
+#![deny(missing_docs)]
+
 mod data;
 mod demo;
 mod en_ms;
