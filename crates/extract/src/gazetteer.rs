@@ -45,6 +45,9 @@ pub enum Entry {
         /// A kecamatan: its level word ("Kecamatan", "Kec.") is read from the text in
         /// front of the bare name rather than stored as 21,000 more patterns.
         district: bool,
+        /// Lower-cased, the alias is an ordinary word (`Serang`, `Malang`, `Padang`): in
+        /// a Title-Case headline it proves nothing until the body names the place too.
+        word_like: bool,
     },
     /// An alias of a country (name, adjective, demonym).
     Country {
@@ -169,6 +172,7 @@ impl Gazetteer {
                 qualified: is_qualified(alias),
                 ambiguous,
                 district,
+                word_like: kind == AliasKind::CaseSensitive && !is_abbreviation(alias),
             };
             add(
                 alias,
@@ -291,6 +295,7 @@ impl Gazetteer {
                                 qualified: true,
                                 ambiguous,
                                 district: true,
+                                word_like: false,
                             },
                             // Without its level word, only districts could use it.
                             Entry::Place {

@@ -56,6 +56,14 @@ struct Candidate {
 
 /// Resolves place names and marks the primary ones.
 pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
+    let named_in_body = |place: u32| {
+        doc.matches.iter().any(|m| {
+            m.start >= doc.title_end
+                && m.entries
+                    .iter()
+                    .any(|e| matches!(*e, Entry::Place { place: p, .. } if p == place))
+        })
+    };
     let candidates: Vec<Candidate> = doc
         .matches
         .iter()
@@ -64,6 +72,13 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             let mut countries = Vec::new();
             for e in &m.entries {
                 match *e {
+                    // A word-like name only in a Title-Case headline ("Diare Serang
+                    // Warga") waits for the body to name the place.
+                    Entry::Place {
+                        place,
+                        word_like: true,
+                        ..
+                    } if m.start < doc.title_end && !named_in_body(place) => {}
                     Entry::Place {
                         place,
                         qualified,

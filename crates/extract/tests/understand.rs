@@ -274,3 +274,21 @@ fn mentions_point_into_clean_text() {
             .any(|c| c.kind == "deaths" && c.value == Some(9))
     );
 }
+
+#[test]
+fn a_word_like_town_in_a_title_case_headline_needs_the_body() {
+    let a = analyze(
+        "Diare Serang Warga Desa, 40 Orang Berobat",
+        "MAUMERE - Sebanyak 40 warga Kabupaten Sikka terserang diare sejak Senin. Dinas Kesehatan \
+         mengirim tim ke desa tersebut.",
+        "2025-10-08",
+    );
+    assert!(
+        a.locations
+            .iter()
+            .all(|l| l.regency_code.as_deref() != Some("36.73")),
+        "{:#?}",
+        a.locations
+    );
+    assert_eq!(primary_regencies(&a), vec!["53.07"]);
+}
