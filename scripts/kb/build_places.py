@@ -768,6 +768,42 @@ def build_countries() -> tuple[list[dict], dict]:
 # ---------------------------------------------------------------- output
 
 
+WORLD_CITIES_DESPITE_WORDS = {"Paris", "Kabul", "Dakar", "Kano", "Baku", "Rabat", "Astana"}
+
+
+def build_world_cities() -> tuple[list[dict], dict]:
+    """Cities of 1M+ people outside ASEAN (data/kb-src/world_cities.tsv): a report that
+    names only "Kano" or "N'Djamena" still gets its country. Names that are ordinary
+    Indonesian words ("Lima", "Kota") or need context are left out; the rest match in
+    exact case only."""
+    places, skipped = [], []
+    # Two cities of one name in one country (Fuzhou, Suzhou): keep the larger.
+    rows = sorted(read_rows(SRC / "world_cities.tsv"), key=lambda r: -int(r[2]))
+    seen: set[tuple[str, str]] = set()
+    for cc, name, population, lat, lon in rows:
+        if (cc, name) in seen:
+            continue
+        seen.add((cc, name))
+        iso3 = ISO3_OF.get(cc)
+        if iso3 is None:
+            skipped.append(name)
+            continue
+        # Capitals and outbreak-prone cities whose names are also Indonesian words
+        # (kabul, baku, rabat) stay, in exact case; "Lima", "Surat", "Bursa" do not.
+        if bare_tier(name, SHORT_ABROAD) != PLAIN and name not in WORLD_CITIES_DESPITE_WORDS:
+            skipped.append(name)
+            continue
+        a = Aliases()
+        a.add(name, CASE)
+        if fold(name) != name:
+            a.add(fold(name), CASE)
+        places.append({
+            "code": f"{iso3}:city:{name}", "name": name, "level": "city", "country": iso3, "parent": None,
+            "lat": float(lat), "lon": float(lon), "_aliases": a,
+        })
+    return places, {"world_cities": len(places), "left_out_as_words": sorted(skipped)}
+
+
 def code_sort_key(p: dict) -> tuple:
     if p["country"] == "IDN":
         return (0, "", tuple(int(x) for x in p["code"].split(".")))
@@ -829,7 +865,8 @@ def main() -> int:
     geonames = load_geonames()
     coord_stats = place_coordinates(idn, geonames)
     asean, asean_stats = build_asean(geonames)
-    places = sorted(idn + asean, key=code_sort_key)
+    world, world_stats = build_world_cities()
+    places = sorted(idn + asean + world, key=code_sort_key)
     dupes = [c for c, n in Counter(p["code"] for p in places).items() if n > 1]
     if dupes:
         sys.exit(f"duplicate place codes: {dupes}")
@@ -850,6 +887,7 @@ def main() -> int:
         "coordinates": coord_stats,
         "regencies_on_province_point": sorted(p["name"] for p in idn if p.get("_fallback")),
         "asean": asean_stats,
+        "world": world_stats,
         "places": len(records),
         "homonym_places": homonyms,
         "place_alias_tiers": dict(tiers),

@@ -97,6 +97,20 @@ fn provinces_regencies_and_cities_lie_inside_indonesia() {
 fn places_abroad_lie_inside_southeast_asia_and_countries_have_points() {
     for p in kb().places.iter().filter(|p| !p.is_indonesian()) {
         let (lat, lon) = (p.lat.unwrap(), p.lon.unwrap());
+        if p.code.contains(":city:") {
+            // Large cities elsewhere in the world: a valid point, a known non-ASEAN country.
+            assert!(
+                (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon),
+                "{}",
+                p.code
+            );
+            assert!(
+                kb().country(&p.country).is_some_and(|c| !c.asean),
+                "{}",
+                p.code
+            );
+            continue;
+        }
         assert!(
             (-12.0..=29.0).contains(&lat) && (92.0..=142.0).contains(&lon),
             "{} at {lat},{lon}",
@@ -108,6 +122,19 @@ fn places_abroad_lie_inside_southeast_asia_and_countries_have_points() {
         let (lat, lon) = (c.lat.unwrap(), c.lon.unwrap());
         assert!((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon));
     }
+}
+
+#[test]
+fn large_world_cities_name_their_country_in_exact_case() {
+    let kano: Vec<&str> = kb()
+        .places_with_alias("Kano")
+        .map(|p| p.country.as_str())
+        .collect();
+    assert_eq!(kano, ["NGA"]);
+    let kano = kb().places_with_alias("Kano").next().unwrap();
+    assert!(kano.case_sensitive_aliases.iter().any(|a| a == "Kano"));
+    // "Lima" is also Indonesian for five: left out.
+    assert!(kb().places_with_alias("Lima").all(|p| p.country != "PER"));
 }
 
 #[test]
