@@ -475,7 +475,7 @@ fn mark_primary(
             // A foreign country also counts when a sentence reports its cases
             // ("new cases were reported in Bolivia, Colombia and Peru").
             p.primary =
-                s > 0.0 && (Some(c) == event_country || s >= top_score * 0.35 || p.case_context);
+                s > 0.0 && (Some(c) == event_country || s >= top_score * 0.25 || p.case_context);
         }
     }
     // In a primary country where no area was chosen yet, areas named in sentences
