@@ -393,10 +393,25 @@ impl Analyzer {
         };
         let relevance = relevance::score(&evidence);
 
+        // An article that names diseases but none often enough to be its subject is
+        // still about the best-evidenced one (a short wire note naming "Nipah virus"
+        // once). Relevance above was scored without this, on the strict reading.
+        let fallback_primary = if disease_ev.iter().any(|d| d.primary) {
+            None
+        } else {
+            disease_ev
+                .iter()
+                .enumerate()
+                .filter(|(_, d)| d.strong)
+                .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
+                .map(|(i, _)| i)
+        };
+
         // Output.
         let diseases_out: Vec<DiseaseFinding> = disease_ev
             .iter()
-            .map(|d| {
+            .enumerate()
+            .map(|(i, d)| {
                 let info = &kb.diseases[d.disease];
                 DiseaseFinding {
                     id: info.id.clone(),
@@ -404,7 +419,7 @@ impl Analyzer {
                     name_id: info.name_id.clone(),
                     icd10: info.icd10.clone(),
                     hosts: info.hosts.clone(),
-                    primary: d.primary,
+                    primary: d.primary || fallback_primary == Some(i),
                     mentions: d.spans.iter().map(&mention).collect(),
                 }
             })
