@@ -275,6 +275,7 @@ def main() -> int:
             "woah": bool(d.get("woah", False)),
             "woah_name": d.get("woah_name"),
             "animal_variant": d.get("animal_variant"),
+            "human_variant": d.get("human_variant"),
             "synonyms": collect_synonyms(d, problems),
         }
         diseases.append(rec)
@@ -288,6 +289,13 @@ def main() -> int:
                 problems.add(f"{d['id']}: animal_variant {av!r} does not exist")
             elif target["icd10"] is not None:
                 problems.add(f"{d['id']}: animal_variant {av} must be animal-only (no icd10)")
+        hv = d["human_variant"]
+        if hv is not None:
+            target = by_id.get(hv)
+            if target is None:
+                problems.add(f"{d['id']}: human_variant {hv!r} does not exist")
+            elif target["icd10"] is None or d["icd10"] is not None:
+                problems.add(f"{d['id']}: human_variant must lead from an animal-only entry to a human one")
 
     # Global synonym -> disease uniqueness, as the matcher sees it: case-insensitive,
     # except that two case-sensitive forms differing in case ("HEV", "HeV") coexist.

@@ -320,6 +320,15 @@ pub fn resolve_host_variants(
             human_of.insert(a.as_str(), i);
         }
     }
+    for d in &kb.diseases {
+        if let Some(h) = d
+            .human_variant
+            .as_deref()
+            .and_then(|h| kb.diseases.iter().position(|x| x.id == h))
+        {
+            human_of.insert(d.id.as_str(), h);
+        }
+    }
     for ev in diseases.iter_mut() {
         let d = &kb.diseases[ev.disease];
         if animals_only {

@@ -52,6 +52,10 @@ pub struct Disease {
     /// infection): the id of the animal-only entry to report when only animals are affected.
     #[serde(default)]
     pub animal_variant: Option<String>,
+    /// For an animal-only entry whose infection also reaches people (swine influenza):
+    /// the human entry to report when the article reports human cases.
+    #[serde(default)]
+    pub human_variant: Option<String>,
     /// Every name by which the disease is written in news text.
     pub synonyms: Vec<Synonym>,
 }
