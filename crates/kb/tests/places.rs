@@ -5,7 +5,6 @@
 //! and the alias kinds that keep ordinary words from becoming places.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Instant;
 
 use waspada_kb::{AliasKind, KnowledgeBase, Place, PlaceLevel, alias_key};
 
@@ -457,15 +456,7 @@ fn places_parse_quickly() {
         "places.json is {} bytes",
         places.len()
     );
-    let start = Instant::now();
+    // Load time is measured by `waspada bench` and `examples/kb_parse_time.rs`, not here.
     let kb = KnowledgeBase::from_json(b"[]", b"[]", places, countries).unwrap();
-    let elapsed = start.elapsed();
-    eprintln!(
-        "parsed and indexed {} places and {} countries ({} bytes) in {:?}",
-        kb.places.len(),
-        kb.countries.len(),
-        places.len() + countries.len(),
-        elapsed
-    );
-    assert!(elapsed.as_millis() < 1000, "took {elapsed:?}");
+    assert!(kb.places.len() > 8_000 && kb.countries.len() >= 249);
 }

@@ -111,6 +111,48 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Err(e) => println!("baseline `wc -w` not measured: {e:#}"),
     }
 
+    // Hostile inputs at the analysis cap, against prose of the same size: each must
+    // cost about the same (no quadratic path).
+    let cap = waspada_extract::MAX_INPUT_BYTES;
+    let prose: String = corpus
+        .iter()
+        .map(|a| a.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let fill = |unit: &str| unit.repeat(cap / unit.len().max(1) + 1);
+    let hostile = [
+        (
+            "prose (baseline)",
+            prose
+                .get(..cap)
+                .map(str::to_string)
+                .unwrap_or(prose.clone()),
+        ),
+        ("digits and dots, no spaces", fill("1.234")),
+        ("glued sentences", fill("abc.Def")),
+        ("one 256 kB word", fill("a")),
+        ("number words", fill("dua puluh tiga ")),
+        ("KLB, KLB, ...", fill("KLB, ")),
+        ("Baca juga markers", fill("Baca juga: ")),
+    ];
+    let mut baseline = None;
+    for (name, text) in &hostile {
+        let article = Article {
+            id: (*name).to_string(),
+            text: text.clone(),
+            ..Default::default()
+        };
+        let t = Instant::now();
+        std::hint::black_box(analyzer.analyze(&article));
+        let took = t.elapsed();
+        let base = *baseline.get_or_insert(took);
+        println!(
+            "hostile input {name:<28} {:>8.1} ms  ({:.1}× prose of the same size)",
+            ms(took),
+            took.as_secs_f64() / base.as_secs_f64()
+        );
+    }
+
     // Start-up: a fresh process analysing one article, as a user runs it.
     let one = dir.join("one.jsonl");
     std::fs::write(
