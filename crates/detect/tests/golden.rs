@@ -2,6 +2,8 @@
 //! (synthetic series written for this project): zero, constant, spike, minimal-length, monthly,
 //! daily, NA-producing and error cases for every method.
 
+mod common;
+
 use serde_json::Value;
 use waspada_detect::{
     CusumConfig, EarsConfig, EarsVariant, FarringtonConfig, Frequency, Method, PowerTransform,
@@ -80,12 +82,7 @@ fn reproduces_r_golden_cases() {
         let name = case["name"].as_str().unwrap();
         let freq =
             Frequency::from_periods_per_year(case["freq"].as_u64().unwrap() as usize).unwrap();
-        let counts: Vec<u32> = case["observed"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_u64().unwrap() as u32)
-            .collect();
+        let counts = common::observed(case);
         let m = method(case["method"].as_str().unwrap(), &case["params"]);
         let from = case["from"].as_u64().unwrap() as usize;
         let to = case["to"].as_u64().unwrap() as usize;
@@ -107,32 +104,7 @@ fn reproduces_r_golden_cases() {
                 continue;
             }
         };
-        let (wu, wa) = (
-            case["upperbound"].as_array().unwrap(),
-            case["alarm"].as_array().unwrap(),
-        );
-        assert_eq!(got.len(), wu.len(), "{name}");
-        for (i, ((u, a), (wu, wa))) in got.iter().zip(wu.iter().zip(wa)).enumerate() {
-            let t = from + i;
-            match (u, wu.as_f64()) {
-                (None, None) => {}
-                (Some(u), Some(w)) => {
-                    let rel = if w == 0.0 {
-                        u.abs()
-                    } else {
-                        ((u - w) / w).abs()
-                    };
-                    max_rel = max_rel.max(rel);
-                    if rel > 1e-6 {
-                        problems.push(format!("{name} t={t}: bound {u}, R {w}"));
-                    }
-                }
-                (u, w) => problems.push(format!("{name} t={t}: bound {u:?}, R {w:?}")),
-            }
-            if *a != wa.as_bool() {
-                problems.push(format!("{name} t={t}: alarm {a:?}, R {:?}", wa.as_bool()));
-            }
-        }
+        max_rel = max_rel.max(common::compare(name, from, &got, case, &mut problems));
     }
     eprintln!(
         "{} golden cases, max relative bound difference {max_rel:.1e}",

@@ -307,40 +307,50 @@ fn mark_primary(diseases: &mut [DiseaseEvidence]) {
 }
 
 /// Diseases whose human form has a distinct animal entry (`avian_influenza` for
-/// zoonotic influenza): when the article reports only animals, the animal entry is
-/// the right one; when it reports people, the human one.
-pub fn resolve_host_variants(
-    diseases: &mut [DiseaseEvidence],
-    kb: &KnowledgeBase,
-    animals_only: bool,
-) {
-    let mut human_of: HashMap<&str, usize> = HashMap::new();
-    for (i, d) in kb.diseases.iter().enumerate() {
-        if let Some(a) = &d.animal_variant {
-            human_of.insert(a.as_str(), i);
-        }
-    }
-    for d in &kb.diseases {
-        if let Some(h) = d
-            .human_variant
-            .as_deref()
-            .and_then(|h| kb.diseases.iter().position(|x| x.id == h))
-        {
-            human_of.insert(d.id.as_str(), h);
-        }
-    }
-    for ev in diseases.iter_mut() {
-        let d = &kb.diseases[ev.disease];
-        if animals_only {
-            if let Some(variant) = d
-                .animal_variant
-                .as_deref()
-                .and_then(|a| kb.diseases.iter().position(|x| x.id == a))
-            {
-                ev.disease = variant;
+/// zoonotic influenza, swine influenza): when the article reports only animals, the
+/// animal entry is the right one; when it reports people, the human one. Built once
+/// per analyser from the knowledge base's `animal_variant` and `human_variant` links.
+pub struct HostVariants {
+    animal: Vec<Option<usize>>,
+    human: Vec<Option<usize>>,
+}
+
+impl HostVariants {
+    /// Indexes the variant links of `kb`.
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        let index: HashMap<&str, usize> = kb
+            .diseases
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.id.as_str(), i))
+            .collect();
+        let mut animal = vec![None; kb.diseases.len()];
+        let mut human = vec![None; kb.diseases.len()];
+        for (i, d) in kb.diseases.iter().enumerate() {
+            if let Some(&a) = d.animal_variant.as_deref().and_then(|a| index.get(a)) {
+                animal[i] = Some(a);
+                human[a] = Some(i);
             }
-        } else if let Some(&human) = human_of.get(d.id.as_str()) {
-            ev.disease = human;
+        }
+        for (i, d) in kb.diseases.iter().enumerate() {
+            if let Some(&h) = d.human_variant.as_deref().and_then(|h| index.get(h)) {
+                human[i] = Some(h);
+            }
+        }
+        Self { animal, human }
+    }
+
+    /// Switches each disease to the entry that fits who is affected.
+    pub fn resolve(&self, diseases: &mut [DiseaseEvidence], animals_only: bool) {
+        for ev in diseases.iter_mut() {
+            let switch = if animals_only {
+                self.animal[ev.disease]
+            } else {
+                self.human[ev.disease]
+            };
+            if let Some(other) = switch {
+                ev.disease = other;
+            }
         }
     }
 }

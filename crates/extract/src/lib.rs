@@ -92,6 +92,7 @@ pub struct AnalyzeOptions {
 pub struct Analyzer {
     kb: &'static KnowledgeBase,
     gazetteer: Gazetteer,
+    host_variants: diseases::HostVariants,
 }
 
 /// The cleaned article and everything found in it, shared by the extraction steps.
@@ -166,6 +167,7 @@ impl Analyzer {
         Self {
             kb,
             gazetteer: Gazetteer::new(kb),
+            host_variants: diseases::HostVariants::new(kb),
         }
     }
 
@@ -277,7 +279,7 @@ impl Analyzer {
             !human_counted && !names_human_infection(text) && (animal_counted || animal_hosts);
 
         let mut disease_ev = diseases::collect(&doc, kb);
-        diseases::resolve_host_variants(&mut disease_ev, kb, animals_only);
+        self.host_variants.resolve(&mut disease_ev, animals_only);
         let disease_ev = merge_diseases(disease_ev);
         let primary_disease = disease_ev
             .iter()

@@ -16,7 +16,7 @@
 
 use crate::Doc;
 use crate::gazetteer::Entry;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use waspada_kb::{KnowledgeBase, PlaceLevel};
 
@@ -415,7 +415,8 @@ fn mark_primary(
         |t: Target| matches!(t, Target::Place(p) if kb.places[p].level == PlaceLevel::Province);
 
     // Country scores: a country gets the evidence of every place inside it.
-    let mut country_score: HashMap<&str, f64> = HashMap::new();
+    // Ordered, so that ties resolve the same way on every run.
+    let mut country_score: BTreeMap<&str, f64> = BTreeMap::new();
     for p in places.iter() {
         *country_score.entry(country_of(kb, p.target)).or_default() += p.score;
     }
@@ -423,8 +424,10 @@ fn mark_primary(
         .iter()
         .filter(|(_, s)| **s > 0.0)
         .max_by(|a, b| {
+            // Equal evidence: the outlet's own country, then the lower code.
             a.1.total_cmp(b.1)
-                .then_with(|| (Some(*b.0) == default_country).cmp(&(Some(*a.0) == default_country)))
+                .then_with(|| (Some(*a.0) == default_country).cmp(&(Some(*b.0) == default_country)))
+                .then_with(|| b.0.cmp(a.0))
         })
         .map(|(c, s)| (*c, *s));
     let event_country = top_country.map(|(c, _)| c);
@@ -498,8 +501,9 @@ fn mark_primary(
             && p.case_context
             && !p.primary
             && primary_countries.contains(country_of(kb, p.target))
-            && !located.contains(country_of(kb, p.target))
-            && (is_local(p.target) || is_province(p.target))
+            // A province that reports cases is an event place even where a regency
+            // was already chosen ("3 kasus dari Depok dan 1 kasus dari DKI Jakarta").
+            && (is_province(p.target) || (is_local(p.target) && !located.contains(country_of(kb, p.target))))
         {
             p.primary = true;
             if let Some(parent) = &kb.places[i].parent {

@@ -2,24 +2,9 @@
 //! with a message otherwise). The fixtures in `src/boilerplate.rs` are our own texts; these
 //! tests check the rules against real pages without copying any of them.
 
-use std::path::PathBuf;
+mod common;
 
 use waspada_text::{clean_article, normalize, sentences};
-
-fn eval_rows(name: &str) -> Option<Vec<serde_json::Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/eval")
-        .join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: {} not present", path.display());
-        return None;
-    };
-    Some(
-        text.lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect(),
-    )
-}
 
 /// Lines of the raw body that are not furniture by any reasonable reading: long prose.
 fn prose_sentences(body: &str) -> Vec<String> {
@@ -49,7 +34,7 @@ fn is_promo(s: &str) -> bool {
 
 #[test]
 fn seed_has_no_baca_juga_and_keeps_its_sentences() {
-    let Some(rows) = eval_rows("seed.jsonl") else {
+    let Some(rows) = common::eval_rows("seed.jsonl") else {
         return;
     };
     for row in rows {
@@ -70,7 +55,7 @@ fn seed_has_no_baca_juga_and_keeps_its_sentences() {
 
 #[test]
 fn dev_articles_lose_furniture_but_no_prose() {
-    let Some(rows) = eval_rows("id_news_dev.jsonl") else {
+    let Some(rows) = common::eval_rows("id_news_dev.jsonl") else {
         return;
     };
     let furniture = [
@@ -109,7 +94,7 @@ fn dev_articles_lose_furniture_but_no_prose() {
 
 #[test]
 fn who_pages_keep_paragraphs_and_drop_navigation() {
-    let Some(rows) = eval_rows("who_dons_dev.jsonl") else {
+    let Some(rows) = common::eval_rows("who_dons_dev.jsonl") else {
         return;
     };
     for row in &rows {

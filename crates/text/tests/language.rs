@@ -1,7 +1,7 @@
 //! Language identification on texts written for this project, and on the shared eval files
 //! when they are present (`../shared/eval`, read in place, never copied).
 
-use std::path::PathBuf;
+mod common;
 
 use waspada_text::{Language, LanguageIdentifier, clean_article};
 
@@ -129,23 +129,8 @@ fn short_texts_go_to_lingua() {
     );
 }
 
-fn eval_file(name: &str) -> Option<Vec<serde_json::Value>> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/eval")
-        .join(name);
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        eprintln!("SKIPPED: {} not present", path.display());
-        return None;
-    };
-    Some(
-        text.lines()
-            .filter_map(|l| serde_json::from_str(l).ok())
-            .collect(),
-    )
-}
-
 fn eval_accuracy(name: &str, want: Language) -> Option<(usize, usize)> {
-    let rows = eval_file(name)?;
+    let rows = common::eval_rows(name)?;
     let lid = LanguageIdentifier::global();
     let mut ok = 0;
     for row in &rows {
