@@ -5,12 +5,16 @@
 //! reports into events by disease × place × time window and counts them into the daily and
 //! weekly series that detection reads.
 //!
-//! Today it holds only [`dedup`]: MinHash signatures, LSH band keys and SimHash written
+//! [`dedup`] holds MinHash signatures, LSH band keys and SimHash written
 //! in-house on xxh3 with fixed seeds. The hashes are part of the store's format (signatures
 //! and `lsh_band(band, key, article_id)` rows are persisted), so they are plain `u64` values
 //! that are identical on every machine and in every release; the in-memory
-//! [`dedup::LshIndex`] mirrors what the store does with them. Event clustering and series
-//! come in later modules.
+//! [`dedup::LshIndex`] mirrors what the store does with them.
+//!
+//! [`report`] turns one analysed article into the reports that events gather and series
+//! count (disease × place × date, with figures). The store persists them and does the
+//! clustering in SQL, where every earlier report is.
 #![deny(missing_docs)]
 
 pub mod dedup;
+pub mod report;

@@ -214,8 +214,15 @@ impl Gazetteer {
                 .push(pattern);
         }
         let mut groups: Vec<(String, Vec<Pattern>)> = groups.into_iter().collect();
-        // Deterministic pattern ids, whatever the hash map's order.
+        // Deterministic pattern ids and variant order, whatever the hash map's order: ties
+        // between variants of one name ("Kota Padang" the city, or the kecamatan of that
+        // name in Rejang Lebong) go to the first, so the order must not depend on the
+        // process's hash seed.
         groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (_, patterns) in &mut groups {
+            patterns
+                .sort_by(|a, b| (a.case_sensitive, &a.exact).cmp(&(b.case_sensitive, &b.exact)));
+        }
         let automaton = DoubleArrayAhoCorasick::with_values(
             groups
                 .iter()

@@ -153,6 +153,31 @@ pub fn extract_page_with(
     Ok(page)
 }
 
+/// [`extract_page_with`], with a site's own CSS rule for the article body.
+///
+/// A configured rule knows the site better than any heuristic, so when `selector` matches
+/// elements with text, their text (after the same pre-cleaning) is the article body; the
+/// metadata still comes from the automatic pass. When it matches nothing (the site was
+/// redesigned) the automatic extraction stands, so a stale rule degrades, never blanks.
+/// A selector that does not parse is treated as matching nothing.
+pub fn extract_page_with_selector(
+    html: &str,
+    url: Option<&str>,
+    options: &HtmlOptions,
+    selector: &str,
+) -> Result<Page, HtmlError> {
+    let mut page = extract_page_with(html, url, options)?;
+    let doc = Document::from(html);
+    pre_clean(&doc);
+    if let Some(found) = doc.try_select(selector) {
+        let text = tidy_text(&found.formatted_text());
+        if !text.trim().is_empty() {
+            page.text = text;
+        }
+    }
+    Ok(page)
+}
+
 fn memchr_count(bytes: &[u8], needle: u8) -> usize {
     bytes.iter().filter(|&&b| b == needle).count()
 }
@@ -430,6 +455,28 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_site_rule_picks_the_body_and_a_stale_rule_falls_back() {
+        let html = "<html><head><title>Wabah campak di Kota Bekasi</title></head><body>\
+            <div class=\"teaser\"><p>Berita lain: harga cabai naik di pasar induk.</p></div>\
+            <div class=\"isi\"><p>Dinas Kesehatan Kota Bekasi mencatat empat puluh kasus \
+            campak pada anak sekolah dasar dalam dua pekan terakhir.</p>\
+            <p>Petugas menggelar imunisasi kejar di tiga kecamatan.</p></div></body></html>";
+        let opts = HtmlOptions::default();
+        let page = extract_page_with_selector(html, None, &opts, ".isi").unwrap();
+        assert!(page.text.contains("empat puluh kasus"), "{}", page.text);
+        assert!(!page.text.contains("harga cabai"), "{}", page.text);
+        assert!(
+            page.text.contains("\n\n"),
+            "paragraphs stay apart: {:?}",
+            page.text
+        );
+        let stale = extract_page_with_selector(html, None, &opts, ".article-body").unwrap();
+        assert!(stale.text.contains("empat puluh kasus"));
+        let broken = extract_page_with_selector(html, None, &opts, "div[[[").unwrap();
+        assert!(broken.text.contains("empat puluh kasus"));
+    }
 
     #[test]
     fn size_bounds_are_errors_not_hangs() {

@@ -2,7 +2,6 @@
 //! library crates together; the work happens in `crates/*`.
 
 mod cmd;
-mod input;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -17,6 +16,10 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Build a demo data directory from 90 days of synthetic news and open the dashboard.
+    Demo(cmd::demo::Args),
+    /// Serve the dashboard and the HTTP JSON API over a data directory.
+    Serve(cmd::serve::Args),
     /// Read articles and say what happened where (diseases, places, counts, dates, KLB, relevance).
     Analyze(cmd::analyze::Args),
     /// Detect aberrations in a count time series, as R `surveillance` does.
@@ -25,15 +28,38 @@ enum Command {
     Eval(cmd::eval::Args),
     /// Measure the analyser's speed on this machine against a `wc -w` baseline.
     Bench(cmd::bench::Args),
+    /// Store articles from files, directories, JSON Lines or feeds; analyse, index, detect.
+    Ingest(cmd::ingest::Args),
+    /// Search stored articles (Indonesian and English, with stemming).
+    Search(cmd::search::Args),
+    /// List outbreak events: disease, place, dates, figures and source articles.
+    Events(cmd::events::Args),
+    /// List signals raised by detection (and optionally run it).
+    Signals(cmd::signals::Args),
+    /// Re-run analysis on stored articles after an analyser upgrade.
+    Reanalyze(cmd::reanalyze::Args),
+    /// Poll the sources of waspada.toml forever: fetch, analyse, store, index, detect.
+    Run(cmd::run::Args),
+    /// Show what the store holds, and check that the search index agrees with it.
+    Status(cmd::status::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => cmd::demo::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Detect(args) => cmd::detect::run(args),
         Command::Eval(args) => cmd::eval::run(args),
         Command::Bench(args) => cmd::bench::run(args),
+        Command::Ingest(args) => cmd::ingest::run(args),
+        Command::Search(args) => cmd::search::run(args),
+        Command::Events(args) => cmd::events::run(args),
+        Command::Signals(args) => cmd::signals::run(args),
+        Command::Reanalyze(args) => cmd::reanalyze::run(args),
+        Command::Status(args) => cmd::status::run(args),
+        Command::Run(args) => cmd::run::run(args),
     };
     match result {
         Ok(code) => code,

@@ -833,10 +833,16 @@ fn output_is_the_same_on_every_run() {
     let text = "As of 1 September, WHO has received reports of 661 cases of cholera in \
                 Montserado County. The Ministry of Health met with WHO, UNICEF and a team \
                 from Belgium in Monrovia.";
+    // "Kota Padang" is the city and also a kecamatan in Rejang Lebong (Bengkulu): two
+    // variants of one name.
+    let padang = "PADANG - Dinas Kesehatan Kota Padang mencatat 40 kasus demam berdarah di \
+                  Kecamatan Padang Barat. Wali Kota Padang meminta warga menguras bak mandi.";
     let mut lines = String::new();
     for i in 0..3 {
-        lines.push_str(&serde_json::json!({"id": format!("d{i}"), "text": text}).to_string());
-        lines.push('\n');
+        for t in [text, padang] {
+            lines.push_str(&serde_json::json!({"id": format!("d{i}"), "text": t}).to_string());
+            lines.push('\n');
+        }
     }
     let file = write(&dir, "same.jsonl", lines);
     let first = analyze(&[path_arg(&file)], None);

@@ -5,13 +5,13 @@
 //! `{"id", "error"}` object and a message on stderr; the run goes on, and the
 //! exit status is 1 if anything failed.
 
-use crate::input::{self, InputItem};
 use anyhow::Result;
 use rayon::prelude::*;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use waspada_extract::{Analysis, AnalyzeOptions, Analyzer};
+use waspada_pipeline::files::{self as input, InputItem};
 use waspada_text::Language;
 
 /// Arguments of `waspada analyze`.

@@ -16,11 +16,18 @@ use waspada_extract::{Analyzer, Article};
 #[derive(clap::Args)]
 pub struct Args {
     /// What to measure.
-    #[arg(value_parser = ["analyze"], default_value = "analyze")]
+    ///
+    /// `analyze`: the analyser alone; `ingest`: analyse, store, index, events and series
+    /// into a fresh data directory, then search latency on it.
+    #[arg(value_parser = ["analyze", "ingest"], default_value = "analyze")]
     pub target: String,
-    /// Number of synthetic articles (3–5 kB each, Indonesian, English and Malay).
-    #[arg(long, default_value_t = 20_000)]
-    pub articles: usize,
+    /// Number of synthetic articles (3–5 kB each, Indonesian, English and Malay);
+    /// defaults to 20,000 for `analyze` and 100,000 for `ingest`.
+    #[arg(long)]
+    pub articles: Option<usize>,
+    /// Searches timed by `bench ingest`.
+    #[arg(long, default_value_t = 500)]
+    pub queries: usize,
     /// Seed of the synthetic corpus.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -31,7 +38,12 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let corpus: Vec<Article> = waspada_synth::generate(args.seed, args.articles, "2025-01-01", 365)
+    if args.target == "ingest" {
+        super::bench_ingest::run(args.articles.unwrap_or(100_000), args.seed, args.queries)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = args.articles.unwrap_or(20_000);
+    let corpus: Vec<Article> = waspada_synth::generate(args.seed, n, "2025-01-01", 365)
         .into_iter()
         .map(|a| Article {
             id: a.id,

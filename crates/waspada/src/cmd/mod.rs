@@ -2,5 +2,16 @@
 
 pub mod analyze;
 pub mod bench;
+pub mod bench_ingest;
+pub mod data;
+pub mod demo;
 pub mod detect;
 pub mod eval;
+pub mod events;
+pub mod ingest;
+pub mod reanalyze;
+pub mod run;
+pub mod search;
+pub mod serve;
+pub mod signals;
+pub mod status;

@@ -34,6 +34,48 @@ pub fn read_all(inputs: &[PathBuf]) -> impl Iterator<Item = InputItem> + '_ {
         .flat_map(|p| read_source(&p))
 }
 
+/// How many items [`read_all`] will yield, when that can be known cheaply (for a progress
+/// bar): JSON Lines files count their non-blank lines, other files one each. `None` when
+/// standard input is among the inputs.
+pub fn count_items(inputs: &[PathBuf]) -> Option<u64> {
+    let mut total = 0u64;
+    for path in inputs.iter().flat_map(|p| expand(p)) {
+        if path.as_os_str() == "-" {
+            return None;
+        }
+        if is_jsonl(&path) {
+            let Ok(file) = File::open(&path) else {
+                total += 1;
+                continue;
+            };
+            let mut reader = BufReader::new(file);
+            let mut line = Vec::new();
+            while let Ok(n) = reader.read_until(b'\n', &mut line) {
+                if n == 0 {
+                    break;
+                }
+                if !line.iter().all(u8::is_ascii_whitespace) {
+                    total += 1;
+                }
+                line.clear();
+            }
+        } else {
+            total += 1;
+        }
+    }
+    Some(total)
+}
+
+fn is_jsonl(path: &Path) -> bool {
+    matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref(),
+        Some("jsonl" | "ndjson" | "json")
+    )
+}
+
 fn expand(path: &Path) -> Vec<PathBuf> {
     if path.as_os_str() == "-" || !path.is_dir() {
         return vec![path.to_path_buf()];

@@ -1,0 +1,248 @@
+//! `waspada.toml`: sources, fetching and detection, in one file an analyst can edit.
+//!
+//! ```toml
+//! [fetch]                      # politeness and limits (waspada_fetch::FetchConfig)
+//! min_host_delay_secs = 2
+//!
+//! [detect]
+//! methods = ["ears-c2", "farrington"]
+//!
+//! [[source]]
+//! name = "Antara — Kesehatan"
+//! kind = "feed"                # feed | page
+//! url = "https://www.antaranews.com/rss/kesehatan.xml"
+//! country = "IDN"              # ISO 3166-1 alpha-3
+//! language = "id"              # decides Indonesian vs Malay
+//! every_minutes = 30
+//! content_selector = ".post-content"   # optional: CSS rule for the article body
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use waspada_fetch::FetchConfig;
+
+/// The whole configuration file.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Fetching politeness and limits.
+    #[serde(default)]
+    pub fetch: FetchConfig,
+    /// Detection settings.
+    #[serde(default)]
+    pub detect: DetectConfig,
+    /// The sources polled by `waspada run`.
+    #[serde(default, rename = "source")]
+    pub sources: Vec<SourceConfig>,
+}
+
+/// Detection settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DetectConfig {
+    /// Method names (`ears-c1`, `ears-c2`, `ears-c3`, `farrington`, `noufaily`, `cusum`).
+    pub methods: Vec<String>,
+    /// `weekly` or `daily`.
+    pub frequency: String,
+    /// Latest periods evaluated on every run.
+    pub latest: usize,
+    /// Fewest stories in a period for a statistical alarm (single reports on an empty
+    /// baseline are left to the new-area rule).
+    pub min_observed: u32,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        DetectConfig {
+            methods: vec!["ears-c2".into(), "farrington".into()],
+            frequency: "weekly".into(),
+            latest: 4,
+            min_observed: 2,
+        }
+    }
+}
+
+/// One source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    /// Unique name, shown to analysts.
+    pub name: String,
+    /// `feed` (RSS, Atom or JSON Feed; every item's page is fetched) or `page` (one page).
+    #[serde(default = "default_kind")]
+    pub kind: String,
+    /// The feed or page URL.
+    pub url: String,
+    /// ISO 3166-1 alpha-3 country of the outlet.
+    pub country: Option<String>,
+    /// ISO 639-1 language of the outlet (`id`, `ms`, `en`): the strongest evidence for
+    /// Indonesian vs Malay.
+    pub language: Option<String>,
+    /// Minutes between polls.
+    #[serde(default = "default_every")]
+    pub every_minutes: u64,
+    /// CSS selector of the article body on this site; when it matches, it takes
+    /// precedence over automatic main-text extraction.
+    pub content_selector: Option<String>,
+    /// Use the feed's own text instead of fetching each item's page (for feeds that carry
+    /// full articles, or sites that forbid crawling pages).
+    #[serde(default)]
+    pub feed_text_only: bool,
+    /// Skip this source without deleting it.
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+fn default_kind() -> String {
+    "feed".into()
+}
+
+fn default_every() -> u64 {
+    30
+}
+
+/// Why the configuration could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read the configuration {path}: {source}")]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML for Waspada.
+    #[error("the configuration {path} is not valid: {message}")]
+    Parse {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("the configuration {path}: {message}")]
+    Invalid {
+        /// The file.
+        path: std::path::PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Config {
+    /// Reads and checks a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text, path)
+    }
+
+    /// Parses and checks configuration text (`path` only names it in errors).
+    pub fn parse(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        let config: Config = toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let invalid = |message: String| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            message,
+        };
+        let mut names = std::collections::BTreeSet::new();
+        for s in &config.sources {
+            if !names.insert(s.name.as_str()) {
+                return Err(invalid(format!("two sources are named {:?}", s.name)));
+            }
+            if !matches!(s.kind.as_str(), "feed" | "page") {
+                return Err(invalid(format!(
+                    "source {:?}: kind must be \"feed\" or \"page\", not {:?}",
+                    s.name, s.kind
+                )));
+            }
+            if !(s.url.starts_with("http://") || s.url.starts_with("https://")) {
+                return Err(invalid(format!(
+                    "source {:?}: url must start with http:// or https://",
+                    s.name
+                )));
+            }
+            if s.every_minutes == 0 {
+                return Err(invalid(format!(
+                    "source {:?}: every_minutes must be at least 1",
+                    s.name
+                )));
+            }
+        }
+        for m in &config.detect.methods {
+            if waspada_detect::Method::from_name(m).is_none() {
+                return Err(invalid(format!(
+                    "detect: unknown method {m:?}; use one of {}",
+                    waspada_detect::Method::NAMES.join(", ")
+                )));
+            }
+        }
+        if !matches!(config.detect.frequency.as_str(), "weekly" | "daily") {
+            return Err(invalid(
+                "detect: frequency must be \"weekly\" or \"daily\"".into(),
+            ));
+        }
+        Ok(config)
+    }
+
+    /// The detection options this configuration asks for.
+    pub fn detect_options(&self) -> crate::detect::DetectOptions {
+        crate::detect::DetectOptions {
+            frequency: if self.detect.frequency == "daily" {
+                waspada_detect::Frequency::Daily
+            } else {
+                waspada_detect::Frequency::Weekly
+            },
+            methods: self
+                .detect
+                .methods
+                .iter()
+                .filter_map(|m| waspada_detect::Method::from_name(m))
+                .collect(),
+            latest: self.detect.latest.max(1),
+            min_observed: self.detect.min_observed,
+            ..crate::detect::DetectOptions::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_configuration_is_valid_and_covers_the_regions_asked_for() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../waspada.toml");
+        let config = Config::load(&path).unwrap();
+        let count = |pred: &dyn Fn(&SourceConfig) -> bool| {
+            config.sources.iter().filter(|s| pred(s)).count()
+        };
+        assert!(count(&|s| s.country.as_deref() == Some("IDN")) >= 10);
+        assert!(
+            count(&|s| s.language.as_deref() == Some("en") && s.country.as_deref() != Some("IDN"))
+                >= 3
+        );
+        assert!(count(&|s| s.url.contains("who.int")) >= 1);
+        assert!(count(&|s| s.url.contains("kemkes.go.id")) >= 1);
+        assert!(count(&|s| s.language.as_deref() == Some("ms")) >= 1);
+    }
+
+    #[test]
+    fn mistakes_are_reported_with_the_source_name() {
+        let text = "[[source]]\nname = \"X\"\nkind = \"rss\"\nurl = \"https://x.example/feed\"\n";
+        let err = Config::parse(text, Path::new("w.toml")).unwrap_err();
+        assert!(err.to_string().contains("\"X\""), "{err}");
+        let err =
+            Config::parse("[detect]\nmethods = [\"magic\"]\n", Path::new("w.toml")).unwrap_err();
+        assert!(err.to_string().contains("unknown method"), "{err}");
+        let err = Config::parse("[[source]]\nname = 1\n", Path::new("w.toml")).unwrap_err();
+        assert!(err.to_string().contains("w.toml"), "{err}");
+    }
+}

@@ -1,0 +1,106 @@
+//! Keeping the search index in step with the store.
+//!
+//! The store commits first; the index follows. Each index commit records the highest
+//! article id it holds (its watermark), so after a crash the index re-reads only what came
+//! after it. The index can therefore lag the store for a moment but never hold an article
+//! the store lacks, and [`Indexer::catch_up`] closes the gap.
+
+use std::path::Path;
+
+use serde_json::Value;
+use waspada_search::{SearchDoc, SearchIndex};
+use waspada_store::{ArticleRecord, Store};
+
+use crate::PipelineError;
+
+/// Articles read from the store per round while catching up.
+const CATCH_UP_PAGE: usize = 2000;
+
+/// The search index, fed from the store.
+pub struct Indexer {
+    index: SearchIndex,
+}
+
+impl Indexer {
+    /// Opens (or creates) the index in `dir`.
+    pub fn open(dir: &Path) -> Result<Indexer, PipelineError> {
+        Ok(Indexer {
+            index: SearchIndex::open_or_create(dir)?,
+        })
+    }
+
+    /// The index, for searching.
+    pub fn index(&self) -> &SearchIndex {
+        &self.index
+    }
+
+    /// Indexes every stored article past the index's watermark. Returns how many.
+    pub fn catch_up(&mut self, store: &Store) -> Result<u64, PipelineError> {
+        let mut done = 0;
+        let mut after = self.index.watermark()? as i64;
+        loop {
+            let page = store.articles_after(after, CATCH_UP_PAGE)?;
+            let Some(last) = page.last().map(|a| a.id) else {
+                break;
+            };
+            for article in &page {
+                self.index.upsert(&search_doc(article))?;
+            }
+            self.index.commit(last as u64)?;
+            done += page.len() as u64;
+            after = last;
+        }
+        Ok(done)
+    }
+
+    /// Re-indexes one article (after re-analysis). Call [`Indexer::commit`] after a run.
+    pub fn reindex(&mut self, article: &ArticleRecord) -> Result<(), PipelineError> {
+        self.index.upsert(&search_doc(article))?;
+        Ok(())
+    }
+
+    /// Commits re-indexed articles, keeping the watermark.
+    pub fn commit(&mut self) -> Result<(), PipelineError> {
+        let w = self.index.watermark()?;
+        self.index.commit(w)?;
+        Ok(())
+    }
+}
+
+/// The index document of a stored article: its text, and the facets of its analysis.
+pub fn search_doc(a: &ArticleRecord) -> SearchDoc {
+    let analysis: Value = a
+        .analysis_json
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or(Value::Null);
+    let strings = |list: &str, field: &str| -> Vec<String> {
+        let mut out: Vec<String> = analysis[list]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|x| x[field].as_str().map(str::to_string))
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    SearchDoc {
+        article_id: a.id as u64,
+        language: a.language.clone(),
+        title: a.title.clone().unwrap_or_default(),
+        body: a.clean_text.clone(),
+        published: analysis["published"]
+            .as_str()
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse().ok()),
+        diseases: strings("diseases", "id"),
+        countries: strings("locations", "country"),
+        provinces: strings("locations", "province_code"),
+        regencies: strings("locations", "regency_code"),
+        relevance: analysis["relevance"]["score"].as_f64().unwrap_or(0.0),
+        is_outbreak: analysis["relevance"]["is_outbreak_report"]
+            .as_bool()
+            .unwrap_or(false),
+    }
+}

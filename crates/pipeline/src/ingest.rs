@@ -1,0 +1,206 @@
+//! The ingest loop: articles in batches, analysed in parallel, stored by one writer.
+//!
+//! Per batch: the URLs already stored are skipped without analysis; the rest are prepared
+//! on every core (analysis, hashes); then one SQLite transaction stores the articles, their
+//! analyses and their reports, and the search index catches up. A process killed at any
+//! point loses at most the batch in flight, which the next run stores again: articles are
+//! keyed by URL and text, so nothing is stored twice.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use waspada_extract::Article;
+use waspada_store::{Inserted, Store, StoredAnalysis};
+
+use crate::PipelineError;
+use crate::files::InputItem;
+use crate::index::Indexer;
+use crate::prepare::Preparer;
+
+/// Most failure reasons kept in a summary; the count goes on.
+const MAX_FAILURES_KEPT: usize = 1000;
+
+/// Tunables of an ingest run.
+#[derive(Debug, Clone)]
+pub struct IngestOptions {
+    /// Articles per transaction. Larger batches amortise the commit; smaller ones lose
+    /// less work to a crash and show progress sooner.
+    pub batch_size: usize,
+}
+
+impl Default for IngestOptions {
+    fn default() -> Self {
+        IngestOptions { batch_size: 256 }
+    }
+}
+
+/// One article to ingest, with what the source knows about it.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The article.
+    pub article: Article,
+    /// Its configured source.
+    pub source_id: Option<i64>,
+    /// When it was fetched or received (epoch ms).
+    pub fetched_at: i64,
+}
+
+impl Incoming {
+    /// An article received now.
+    pub fn now(article: Article) -> Self {
+        Incoming {
+            article,
+            source_id: None,
+            fetched_at: waspada_store::now_ms(),
+        }
+    }
+}
+
+/// One input that could not be ingested.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    /// `file:line`, URL or id.
+    pub id: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What an ingest run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct IngestSummary {
+    /// Inputs read (articles and failures).
+    pub seen: u64,
+    /// New articles stored.
+    pub new: u64,
+    /// Already stored under the same URL.
+    pub same_url: u64,
+    /// Already stored with the same text (another URL or outlet).
+    pub same_text: u64,
+    /// New articles that joined an existing story (near-duplicates).
+    pub near_duplicate: u64,
+    /// New articles the analysis calls outbreak reports.
+    pub outbreak_reports: u64,
+    /// Disease × place reports attached to events.
+    pub reports: u64,
+    /// Inputs that could not be read or stored.
+    pub failed: u64,
+    /// The first failures with their reasons.
+    pub failures: Vec<Failure>,
+}
+
+impl IngestSummary {
+    /// Articles already stored (same URL or same text).
+    pub fn duplicates(&self) -> u64 {
+        self.same_url + self.same_text
+    }
+
+    fn fail(&mut self, id: String, reason: String) {
+        self.failed += 1;
+        if self.failures.len() < MAX_FAILURES_KEPT {
+            self.failures.push(Failure { id, reason });
+        }
+    }
+}
+
+/// Ingests `items` into the store (and the index, when given), reporting after every
+/// batch. Series are refreshed at the end.
+pub fn ingest(
+    store: &mut Store,
+    mut indexer: Option<&mut Indexer>,
+    items: impl IntoIterator<Item = InputItem>,
+    options: &IngestOptions,
+    mut progress: impl FnMut(&IngestSummary),
+) -> Result<IngestSummary, PipelineError> {
+    let preparer = Preparer::default();
+    let mut summary = IngestSummary::default();
+    let mut items = items.into_iter();
+    let batch_size = options.batch_size.max(1);
+    loop {
+        let mut batch: Vec<Incoming> = Vec::with_capacity(batch_size);
+        for item in items.by_ref() {
+            summary.seen += 1;
+            match item {
+                InputItem::Article(a) => batch.push(Incoming::now(a)),
+                InputItem::Failed { id, error } => summary.fail(id, error),
+            }
+            if batch.len() == batch_size {
+                break;
+            }
+        }
+        if batch.is_empty() {
+            break;
+        }
+        ingest_batch(store, &preparer, batch, &mut summary)?;
+        if let Some(ix) = indexer.as_deref_mut() {
+            ix.catch_up(store)?;
+        }
+        progress(&summary);
+    }
+    let b = store.batch()?;
+    b.refresh_series()?;
+    b.commit()?;
+    Ok(summary)
+}
+
+/// Stores one batch of incoming articles in one transaction.
+pub fn ingest_batch(
+    store: &mut Store,
+    preparer: &Preparer,
+    batch: Vec<Incoming>,
+    summary: &mut IngestSummary,
+) -> Result<(), PipelineError> {
+    // Known URLs need no analysis: a re-run over the same dump costs lookups only.
+    let mut fresh = Vec::with_capacity(batch.len());
+    for inc in batch {
+        let canonical = inc.article.url.as_deref().map(waspada_fetch::canonical_url);
+        match canonical
+            .as_deref()
+            .map(|u| store.article_id_for_url(u))
+            .transpose()?
+        {
+            Some(Some(_)) => summary.same_url += 1,
+            _ => fresh.push((inc, canonical)),
+        }
+    }
+    let prepared: Vec<_> = fresh
+        .into_par_iter()
+        .map(|(inc, canonical)| {
+            let mut p = preparer.prepare(&inc.article, canonical, inc.fetched_at);
+            p.article.source_id = inc.source_id;
+            p
+        })
+        .collect();
+    let b = store.batch()?;
+    for p in &prepared {
+        match b.insert_article(&p.article)? {
+            Inserted::New {
+                id,
+                cluster_id,
+                similarity,
+            } => {
+                summary.new += 1;
+                if similarity.is_some() {
+                    summary.near_duplicate += 1;
+                }
+                let rel = &p.analysis.relevance;
+                b.put_analysis(
+                    id,
+                    &StoredAnalysis {
+                        analyzer_version: p.analysis.analyzer_version,
+                        is_outbreak: rel.is_outbreak_report,
+                        category: rel.category,
+                        relevance: rel.score,
+                        json: &p.analysis_json,
+                    },
+                )?;
+                if rel.is_outbreak_report {
+                    summary.outbreak_reports += 1;
+                }
+                summary.reports += b.add_reports(id, cluster_id, &p.reports)?.len() as u64;
+            }
+            Inserted::SameUrl { .. } => summary.same_url += 1,
+            Inserted::SameText { .. } => summary.same_text += 1,
+        }
+    }
+    b.commit()?;
+    Ok(())
+}

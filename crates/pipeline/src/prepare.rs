@@ -1,0 +1,141 @@
+//! The transform stage: one article in, everything the store needs out.
+//!
+//! This is the part of ingest that needs no database: analysis, hashes, MinHash and
+//! reports. It is pure and runs in parallel; the store then only compares and records.
+
+use waspada_events::dedup::{LshBands, MinHasher, Shingler, simhash64_shingles};
+use waspada_events::report::{Report, reports_from};
+use waspada_extract::{Analysis, AnalyzeOptions, Analyzer, Article};
+use waspada_store::NewArticle;
+use xxhash_rust::xxh3::xxh3_128;
+
+/// Shingle length of near-duplicate detection (words).
+pub const SHINGLE_WORDS: usize = 4;
+/// MinHash values per signature.
+pub const MINHASH_VALUES: usize = 128;
+/// LSH bands × rows (32 × 4 = 128).
+pub const LSH_BANDS: (usize, usize) = (32, 4);
+
+/// An article ready to store.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The article row.
+    pub article: NewArticle,
+    /// Its analysis (without `clean_text`, which the article row holds).
+    pub analysis: Analysis,
+    /// The analysis as JSON, as `waspada analyze --json` prints it.
+    pub analysis_json: String,
+    /// Its outbreak reports.
+    pub reports: Vec<Report>,
+}
+
+/// The hashing tools, built once and shared by every worker.
+pub struct Preparer {
+    analyzer: &'static Analyzer,
+    shingler: Shingler,
+    minhasher: MinHasher,
+    bands: LshBands,
+}
+
+impl Default for Preparer {
+    fn default() -> Self {
+        Preparer {
+            analyzer: Analyzer::embedded(),
+            shingler: Shingler::new(SHINGLE_WORDS),
+            minhasher: MinHasher::new(MINHASH_VALUES),
+            bands: LshBands::new(LSH_BANDS.0, LSH_BANDS.1),
+        }
+    }
+}
+
+impl Preparer {
+    /// Analyses an article and computes its identity and similarity hashes.
+    ///
+    /// `canonical_url` is the page's identity (see `waspada_fetch::canonical_url`);
+    /// `fetched_at` (epoch ms) dates reports of articles without a publication date.
+    pub fn prepare(
+        &self,
+        article: &Article,
+        canonical_url: Option<String>,
+        fetched_at: i64,
+    ) -> Prepared {
+        let mut analysis = self.analyzer.analyze_with(
+            article,
+            &AnalyzeOptions {
+                with_text: true,
+                ..AnalyzeOptions::default()
+            },
+        );
+        let clean_text = analysis.clean_text.take().unwrap_or_default();
+        let analysis_json = serde_json::to_string(&analysis).unwrap_or_else(|_| "{}".into());
+        let shingles = self.shingler.shingles(&clean_text);
+        let signature = self.minhasher.sign(&shingles);
+        let fetched_day = day_of(fetched_at);
+        let reports = reports_from(&analysis, &fetched_day);
+        let article_row = NewArticle {
+            external_id: (!article.id.is_empty()).then(|| article.id.clone()),
+            url: article.url.clone(),
+            canonical_url,
+            content_hash: content_hash(&clean_text),
+            source: article.source.clone(),
+            source_id: None,
+            title: article.title.clone(),
+            raw_text: article.text.clone(),
+            clean_text,
+            language: analysis.language.clone(),
+            language_hint: article.lang.clone(),
+            published: article.published.clone(),
+            fetched_at,
+            band_keys: self.bands.band_keys(&signature),
+            minhash: signature.values().to_vec(),
+            simhash: simhash64_shingles(&shingles),
+        };
+        Prepared {
+            article: article_row,
+            analysis,
+            analysis_json,
+            reports,
+        }
+    }
+}
+
+/// 128-bit hash of a text's words, case-folded: the identity of a text, whatever its
+/// spacing or capitalisation.
+pub fn content_hash(text: &str) -> [u8; 16] {
+    let mut normal = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !normal.is_empty() {
+            normal.push(' ');
+        }
+        for c in word.chars() {
+            normal.extend(c.to_lowercase());
+        }
+    }
+    xxh3_128(normal.as_bytes()).to_le_bytes()
+}
+
+/// `YYYY-MM-DD` (UTC) of an epoch-millisecond time.
+pub fn day_of(epoch_ms: i64) -> String {
+    let days = epoch_ms.div_euclid(86_400_000);
+    jiff::civil::date(1970, 1, 1)
+        .checked_add(jiff::Span::new().days(days))
+        .map_or_else(|_| "1970-01-01".into(), |d| d.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_ignores_spacing_and_case_but_not_words() {
+        let a = content_hash("Tiga warga  meninggal\nkarena DBD.");
+        assert_eq!(a, content_hash("tiga WARGA meninggal karena dbd."));
+        assert_ne!(a, content_hash("Empat warga meninggal karena DBD."));
+    }
+
+    #[test]
+    fn day_of_is_the_utc_calendar_day() {
+        assert_eq!(day_of(0), "1970-01-01");
+        assert_eq!(day_of(1_741_564_800_000), "2025-03-10");
+    }
+}

@@ -1,0 +1,375 @@
+//! The dashboard's words in Bahasa Indonesia (the default) and English.
+//!
+//! Every string the pages show comes from [`ID`] or [`EN`], looked up by key; a test
+//! checks both tables have the same keys, so a page never shows a key or a half
+//! translation. Disease and country names come from the knowledge base, which has both.
+
+use waspada_kb::KnowledgeBase;
+
+/// A dashboard language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Bahasa Indonesia (the default: users are at Indonesian health offices).
+    #[default]
+    Id,
+    /// English.
+    En,
+}
+
+impl Lang {
+    /// Reads `id` or `en`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "id" => Some(Lang::Id),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The ISO 639-1 code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Id => "id",
+            Lang::En => "en",
+        }
+    }
+
+    /// The other language (for the switch link).
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Id => Lang::En,
+            Lang::En => Lang::Id,
+        }
+    }
+
+    /// The translation table.
+    pub fn table(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Lang::Id => ID,
+            Lang::En => EN,
+        }
+    }
+
+    /// The string for `key`, or the key itself when missing (a test keeps none missing).
+    pub fn t(self, key: &str) -> &'static str {
+        self.table()
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map_or("?", |(_, v)| v)
+    }
+
+    /// A disease's name in this language, or its id.
+    pub fn disease(self, kb: &KnowledgeBase, id: &str) -> String {
+        kb.disease(id).map_or_else(
+            || id.to_string(),
+            |d| match self {
+                Lang::Id if !d.name_id.is_empty() => d.name_id.clone(),
+                _ => d.name_en.clone(),
+            },
+        )
+    }
+
+    /// An area's name (places have one name; countries one per language), or its code.
+    pub fn area(self, kb: &KnowledgeBase, level: &str, code: &str) -> String {
+        if level == "country" || (code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())) {
+            return kb.country(code).map_or_else(
+                || code.to_string(),
+                |c| match self {
+                    Lang::Id if !c.name_id.is_empty() => c.name_id.clone(),
+                    _ => c.name_en.clone(),
+                },
+            );
+        }
+        kb.place(code)
+            .map_or_else(|| code.to_string(), |p| p.name.clone())
+    }
+}
+
+/// Bahasa Indonesia.
+pub const ID: &[(&str, &str)] = &[
+    ("app_title", "Waspada – sistem peringatan dini"),
+    (
+        "synthetic_banner",
+        "Data SINTETIS untuk demonstrasi: bukan kejadian nyata.",
+    ),
+    ("nav_signals", "Sinyal"),
+    ("nav_map", "Peta"),
+    ("nav_timeline", "Lini masa"),
+    ("nav_search", "Cari"),
+    ("nav_sources", "Sumber"),
+    ("switch_lang", "English"),
+    (
+        "no_auth_warning",
+        "Belum ada login: siapa pun yang dapat membuka halaman ini dapat mengubah status sinyal.",
+    ),
+    ("signals_title", "Sinyal terbaru"),
+    (
+        "signals_intro",
+        "Deret berita per penyakit dan wilayah yang melampaui perkiraan, atau aturan yang terpicu. Yang belum ditinjau ada di atas.",
+    ),
+    ("col_disease", "Penyakit"),
+    ("col_place", "Wilayah"),
+    ("col_period", "Periode"),
+    ("col_method", "Metode"),
+    ("col_observed", "Teramati"),
+    ("col_expected", "Perkiraan"),
+    ("col_threshold", "Ambang"),
+    ("col_stories", "Berita"),
+    ("col_status", "Status"),
+    ("col_actions", "Tindakan"),
+    ("col_date", "Tanggal"),
+    ("col_title", "Judul"),
+    ("col_source", "Sumber"),
+    ("col_figures", "Angka"),
+    ("col_kind", "Jenis"),
+    ("col_health", "Kesehatan"),
+    ("col_last_success", "Terakhir berhasil"),
+    ("col_last_error", "Galat terakhir"),
+    ("col_failures", "Gagal berturut-turut"),
+    ("col_articles", "Artikel"),
+    ("col_per_day", "Per hari (7 hari)"),
+    ("col_user", "Pengguna"),
+    ("col_note", "Catatan"),
+    ("status_new", "baru"),
+    ("status_verified", "terverifikasi"),
+    ("status_dismissed", "ditolak"),
+    ("status_escalated", "dieskalasi"),
+    ("action_verify", "Verifikasi"),
+    ("action_dismiss", "Tolak"),
+    ("action_escalate", "Eskalasi"),
+    ("action_assign", "Tugaskan"),
+    ("action_note", "Catat"),
+    ("note_placeholder", "alasan / catatan"),
+    ("assignee_placeholder", "kepada"),
+    ("filter", "Saring"),
+    ("all", "semua"),
+    ("since", "Sejak"),
+    ("until", "Sampai"),
+    ("no_signals", "Tidak ada sinyal dengan saringan ini."),
+    ("why", "Alasan"),
+    ("events", "Kejadian"),
+    ("event", "Kejadian"),
+    ("history", "Riwayat triase"),
+    ("reports", "Laporan (riwayat)"),
+    ("source_articles", "Artikel sumber"),
+    ("klb", "KLB ditetapkan"),
+    ("first_report", "Laporan pertama"),
+    ("last_report", "Laporan terakhir"),
+    ("severity", "Tingkat"),
+    ("severity_high", "tinggi"),
+    ("severity_medium", "sedang"),
+    ("severity_low", "rendah"),
+    ("article", "Artikel"),
+    ("relevance", "Relevansi"),
+    ("reasons", "Alasan relevansi"),
+    ("legend", "Keterangan sorotan"),
+    ("hl_disease", "penyakit"),
+    ("hl_place", "tempat"),
+    ("hl_count", "angka"),
+    ("hl_date", "tanggal"),
+    ("hl_klb", "KLB"),
+    ("hl_host", "inang"),
+    ("open_original", "Buka sumber asli"),
+    ("published", "Terbit"),
+    ("language", "Bahasa"),
+    ("map_title", "Peta kejadian"),
+    (
+        "map_intro",
+        "Setiap lingkaran adalah satu kejadian, diwarnai menurut tingkatnya. Tanpa peta dasar: hanya koordinat.",
+    ),
+    ("map_no_js", "Peta memerlukan JavaScript."),
+    ("timeline_title", "Lini masa deret"),
+    (
+        "timeline_intro",
+        "Jumlah berita per minggu untuk satu penyakit dan wilayah; titik merah adalah sinyal, garis putus-putus ambangnya.",
+    ),
+    ("area_code", "Kode wilayah"),
+    ("level", "Tingkat wilayah"),
+    ("show", "Tampilkan"),
+    ("search_title", "Cari artikel"),
+    ("search_placeholder", "mis. demam berdarah Garut"),
+    ("results", "hasil"),
+    ("facets", "Ringkasan"),
+    ("no_results", "Tidak ada artikel yang cocok."),
+    ("search_unavailable", "Pencarian tidak tersedia"),
+    ("sources_title", "Kesehatan sumber"),
+    (
+        "sources_intro",
+        "Sumber yang gagal atau lama tidak berhasil ditandai merah: feed yang mati harus terlihat.",
+    ),
+    ("outlets", "Media (dari artikel tersimpan)"),
+    ("no_sources", "Belum ada sumber terkonfigurasi."),
+    ("health_ok", "baik"),
+    ("health_failing", "gagal"),
+    ("health_stale", "basi"),
+    ("health_never_fetched", "belum pernah diambil"),
+    ("health_passive", "pasif (berkas/push)"),
+    ("never", "belum pernah"),
+    ("not_found", "Tidak ditemukan"),
+    ("error", "Galat"),
+    ("back", "Kembali"),
+    ("prev", "Sebelumnya"),
+    ("next", "Berikutnya"),
+    ("page_of", "dari"),
+    ("export", "Ekspor"),
+];
+
+/// English.
+pub const EN: &[(&str, &str)] = &[
+    ("app_title", "Waspada – early warning"),
+    (
+        "synthetic_banner",
+        "SYNTHETIC data for demonstration: these are not real events.",
+    ),
+    ("nav_signals", "Signals"),
+    ("nav_map", "Map"),
+    ("nav_timeline", "Timeline"),
+    ("nav_search", "Search"),
+    ("nav_sources", "Sources"),
+    ("switch_lang", "Bahasa Indonesia"),
+    (
+        "no_auth_warning",
+        "No login yet: anyone who can open this page can change signal statuses.",
+    ),
+    ("signals_title", "Latest signals"),
+    (
+        "signals_intro",
+        "News series per disease and area that exceed what was expected, or rules that fired. Unreviewed ones come first.",
+    ),
+    ("col_disease", "Disease"),
+    ("col_place", "Area"),
+    ("col_period", "Period"),
+    ("col_method", "Method"),
+    ("col_observed", "Observed"),
+    ("col_expected", "Expected"),
+    ("col_threshold", "Threshold"),
+    ("col_stories", "Stories"),
+    ("col_status", "Status"),
+    ("col_actions", "Actions"),
+    ("col_date", "Date"),
+    ("col_title", "Title"),
+    ("col_source", "Source"),
+    ("col_figures", "Figures"),
+    ("col_kind", "Kind"),
+    ("col_health", "Health"),
+    ("col_last_success", "Last success"),
+    ("col_last_error", "Last error"),
+    ("col_failures", "Failures in a row"),
+    ("col_articles", "Articles"),
+    ("col_per_day", "Per day (7 days)"),
+    ("col_user", "User"),
+    ("col_note", "Note"),
+    ("status_new", "new"),
+    ("status_verified", "verified"),
+    ("status_dismissed", "dismissed"),
+    ("status_escalated", "escalated"),
+    ("action_verify", "Verify"),
+    ("action_dismiss", "Dismiss"),
+    ("action_escalate", "Escalate"),
+    ("action_assign", "Assign"),
+    ("action_note", "Note"),
+    ("note_placeholder", "reason / note"),
+    ("assignee_placeholder", "to"),
+    ("filter", "Filter"),
+    ("all", "all"),
+    ("since", "Since"),
+    ("until", "Until"),
+    ("no_signals", "No signals match these filters."),
+    ("why", "Why"),
+    ("events", "Events"),
+    ("event", "Event"),
+    ("history", "Triage history"),
+    ("reports", "Reports (history)"),
+    ("source_articles", "Source articles"),
+    ("klb", "KLB declared"),
+    ("first_report", "First report"),
+    ("last_report", "Last report"),
+    ("severity", "Severity"),
+    ("severity_high", "high"),
+    ("severity_medium", "medium"),
+    ("severity_low", "low"),
+    ("article", "Article"),
+    ("relevance", "Relevance"),
+    ("reasons", "Why it is relevant"),
+    ("legend", "Highlight legend"),
+    ("hl_disease", "disease"),
+    ("hl_place", "place"),
+    ("hl_count", "figure"),
+    ("hl_date", "date"),
+    ("hl_klb", "KLB"),
+    ("hl_host", "host"),
+    ("open_original", "Open the original"),
+    ("published", "Published"),
+    ("language", "Language"),
+    ("map_title", "Map of events"),
+    (
+        "map_intro",
+        "Each circle is one event, coloured by severity. No base map: coordinates only.",
+    ),
+    ("map_no_js", "The map needs JavaScript."),
+    ("timeline_title", "Series timeline"),
+    (
+        "timeline_intro",
+        "Stories per week for one disease and area; red points are signals, the dashed line their threshold.",
+    ),
+    ("area_code", "Area code"),
+    ("level", "Area level"),
+    ("show", "Show"),
+    ("search_title", "Search articles"),
+    ("search_placeholder", "e.g. dengue Garut"),
+    ("results", "results"),
+    ("facets", "Breakdown"),
+    ("no_results", "No articles match."),
+    ("search_unavailable", "Search is unavailable"),
+    ("sources_title", "Source health"),
+    (
+        "sources_intro",
+        "Sources that fail or have not succeeded for a while are marked red: a dead feed must be visible.",
+    ),
+    ("outlets", "Outlets (from stored articles)"),
+    ("no_sources", "No sources configured yet."),
+    ("health_ok", "ok"),
+    ("health_failing", "failing"),
+    ("health_stale", "stale"),
+    ("health_never_fetched", "never fetched"),
+    ("health_passive", "passive (files/push)"),
+    ("never", "never"),
+    ("not_found", "Not found"),
+    ("error", "Error"),
+    ("back", "Back"),
+    ("prev", "Previous"),
+    ("next", "Next"),
+    ("page_of", "of"),
+    ("export", "Export"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_have_the_same_keys_and_no_duplicates() {
+        fn keys(t: &'static [(&'static str, &'static str)]) -> Vec<&'static str> {
+            t.iter().map(|(k, _)| *k).collect()
+        }
+        let (mut id, mut en) = (keys(ID), keys(EN));
+        assert_eq!(
+            id, en,
+            "ID and EN must list the same keys in the same order"
+        );
+        id.sort();
+        id.dedup();
+        en.sort();
+        en.dedup();
+        assert_eq!(id.len(), ID.len(), "duplicate key in ID");
+        assert!(ID.iter().chain(EN).all(|(_, v)| !v.trim().is_empty()));
+    }
+
+    #[test]
+    fn languages_differ_and_parse() {
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_ne!(Lang::Id.t("nav_signals"), Lang::En.t("nav_signals"));
+        assert_eq!(Lang::En.t("no_such_key"), "?");
+    }
+}

@@ -1,0 +1,171 @@
+//! `waspada serve`: the analysts' workplace. An HTTP JSON API and a server-rendered,
+//! bilingual (Bahasa Indonesia and English) dashboard over the store and the search index
+//! of one data directory.
+//!
+//! # Shape, and why
+//!
+//! - **Read replicas of nothing.** The server reads the same SQLite file the pipeline
+//!   writes. The store runs in WAL mode, so readers never block the ingest and the ingest
+//!   never blocks readers. A `rusqlite::Connection` is not `Sync`, so requests borrow a
+//!   [`waspada_store::Store`] from a small pool and run their queries on Tokio's blocking
+//!   threads ([`tokio::task::spawn_blocking`]): a slow query never stalls the event loop.
+//! - **The search index is opened read-only** (a `SearchIndex` takes the write lock only
+//!   when it writes) and reloaded before each search, so it sees what the ingest committed.
+//! - **Server-rendered pages, no build step.** Pages are askama templates compiled into the
+//!   binary; htmx does the one-click triage; Leaflet (map) and uPlot (timeline) are vendored
+//!   from npm under `assets/vendor/` and embedded with `include_bytes!`. Nothing is loaded
+//!   from a CDN and no tile server is needed: the dashboard works on an air-gapped network.
+//! - **Article text is hostile input.** Templates escape everything (askama's default; no
+//!   template uses `|safe`), highlighted text is built as escaped segments, pages carry a
+//!   Content-Security-Policy that forbids inline scripts, and CSV exports neutralise
+//!   spreadsheet formulas.
+//! - **One list of API routes.** The `/api` routes are declared once ([`API_ROUTES`]) and a
+//!   test checks them against the hand-written OpenAPI document served at
+//!   `/api/openapi.json`, in both directions.
+//!
+//! # Not done yet (read before deploying)
+//!
+//! **There is no authentication, no session, no CSRF protection and no user management.**
+//! The acting user of a triage action is taken from the `X-Waspada-User` request header,
+//! which anyone can set, and is `anonymous` for the dashboard's forms: see [`auth`]. Bind
+//! the server to loopback (the default address of the binary should be `127.0.0.1`) until
+//! issue 5's security part is done.
+//!
+//! # Using it
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), waspada_serve::ServeError> {
+//! let state = waspada_serve::AppState::open(std::path::Path::new("data"))?;
+//! let addr: std::net::SocketAddr = "127.0.0.1:8080".parse().unwrap();
+//! waspada_serve::serve_state(state, addr).await?;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod api;
+pub mod auth;
+mod db;
+mod error;
+mod export;
+mod highlight;
+pub mod i18n;
+mod openapi;
+mod pages;
+mod query;
+mod static_files;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use waspada_pipeline::DataDir;
+use waspada_search::SearchIndex;
+
+pub use api::API_ROUTES;
+pub use error::{ApiError, ServeError};
+
+/// Largest request body accepted (JSON or form), in bytes. Triage requests are tiny; the
+/// push-ingest endpoint, when it comes, will set its own larger limit.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every request handler shares: the data directory, a pool of store connections,
+/// the search index and display settings.
+#[derive(Clone)]
+pub struct AppState {
+    /// The data directory served.
+    pub data_dir: DataDir,
+    /// The data are synthetic (the demo): every page says so in a banner.
+    pub synthetic: bool,
+    pool: Arc<db::Pool>,
+    search: Arc<Result<SearchIndex, String>>,
+}
+
+impl AppState {
+    /// Opens the data directory at `dir`: creates it if needed, brings the store's schema
+    /// up to date (the only write the server does at start) and opens the search index for
+    /// reading. A search index that cannot be opened does not stop the server: search
+    /// answers 503 with the reason, everything else works.
+    pub fn open(dir: &Path) -> Result<AppState, ServeError> {
+        let data_dir = DataDir::create(dir)?;
+        let store = data_dir.store()?;
+        let pool = db::Pool::new(data_dir.store_path(), store);
+        let search = SearchIndex::open_or_create(data_dir.index_path()).map_err(|e| e.to_string());
+        if let Err(e) = &search {
+            tracing::warn!("search is unavailable: {e}");
+        }
+        Ok(AppState {
+            data_dir,
+            synthetic: false,
+            pool: Arc::new(pool),
+            search: Arc::new(search),
+        })
+    }
+
+    /// The search index, or why it is unavailable.
+    pub(crate) fn search_index(&self) -> Result<&SearchIndex, ApiError> {
+        self.search.as_ref().as_ref().map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                format!("search is unavailable: {e}"),
+            )
+        })
+    }
+}
+
+/// The whole application: the JSON API under `/api`, the dashboard pages and the embedded
+/// static files under `/assets`.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(api::routes())
+        .merge(pages::routes())
+        .merge(static_files::routes())
+        .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// Serves the data directory `data_dir` on `addr` until Ctrl-C (or SIGTERM), then finishes
+/// the requests in flight. This is what `waspada serve` runs; the data are marked as not
+/// synthetic (use [`serve_state`] with [`AppState::synthetic`] set for the demo).
+pub async fn serve(data_dir: &Path, addr: SocketAddr) -> Result<(), ServeError> {
+    serve_state(AppState::open(data_dir)?, addr).await
+}
+
+/// [`serve`] with a prepared state.
+pub async fn serve_state(state: AppState, addr: SocketAddr) -> Result<(), ServeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    tracing::info!("serving on http://{addr}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServeError::Io)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, run until killed.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

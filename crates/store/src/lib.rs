@@ -1,0 +1,281 @@
+//! The embedded store: Waspada's system of record on one machine.
+//!
+//! One SQLite file in the data directory holds everything the pipeline knows: sources and
+//! their fetch state, articles (raw and clean text), analyses (the `analyze` JSON, one row
+//! per analyser version), reports, events, series, signals and alerts. The search index
+//! is derived from it and can always be rebuilt; nothing else is authoritative.
+//!
+//! Shape, and why:
+//! - **One writer.** Writes go through a [`Batch`], one SQLite transaction: an article, its
+//!   analysis and its reports are committed together or not at all, so a killed process
+//!   never leaves an article without its analysis. Batches of a few hundred articles keep
+//!   the commit cost (one WAL fsync) small per article.
+//! - **WAL, `synchronous = NORMAL`.** Readers (the API, `search`) never block the writer,
+//!   and a crash loses at most the last uncommitted batch, which the next run re-ingests.
+//! - **Idempotent ingest.** An article is keyed by its canonical URL and by a hash of its
+//!   normalised text; reaching it again adds a URL alias, never a row. Near-duplicates
+//!   (syndicated copies) are found through MinHash LSH buckets kept in the `lsh_band`
+//!   table and share a `cluster_id`, so series count stories, not copies.
+//! - **Events in SQL.** A report joins the event of the same disease and area whose last
+//!   report is within the event window; every earlier report is in the database, so
+//!   clustering is a lookup, not a scan.
+//! - **Migrations** are numbered SQL files applied in order and recorded in
+//!   `PRAGMA user_version`; a store newer than the binary is refused, not damaged.
+#![deny(missing_docs)]
+
+mod articles;
+mod error;
+mod events;
+mod fetch;
+mod series;
+mod signals;
+mod triage;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+
+pub use articles::{ArticleRecord, Inserted, NewArticle, StoredAnalysis};
+pub use error::StoreError;
+pub use events::{EventFigure, EventFilter, EventRow, ReportRow};
+pub use fetch::{FetchState, SourceRow};
+pub use series::{SeriesPoint, SeriesRow};
+pub use signals::{NewSignal, SignalRow};
+pub use triage::{NewTriage, TriageAction, TriageRow};
+
+/// Result of store operations.
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+/// The schema migrations, in order. Index `i` upgrades `user_version` `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_triage.sql"),
+];
+
+/// Schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Tunables of the store.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Estimated Jaccard similarity at or above which two articles are the same story.
+    /// MinHash over 4-word shingles: a syndicated copy with a new lead and footer scores
+    /// about 0.8; two reports of the same press release in different words, 0.3–0.5.
+    pub near_duplicate_threshold: f64,
+    /// A report joins an event of the same disease and area whose reports reach within
+    /// this many days of it; otherwise it opens a new event.
+    pub event_window_days: u32,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            near_duplicate_threshold: 0.7,
+            event_window_days: 30,
+        }
+    }
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+    options: StoreOptions,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store> {
+        Self::open_with(path, StoreOptions::default())
+    }
+
+    /// [`Store::open`] with options.
+    pub fn open_with(path: &Path, options: StoreOptions) -> Result<Store> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        })?;
+        let mut store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+            options,
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A store in memory, for tests.
+    pub fn in_memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(StoreError::sql("open in memory"))?;
+        let mut store = Store {
+            conn,
+            path: None,
+            options: StoreOptions::default(),
+        };
+        store.configure()?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// The file this store lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &StoreOptions {
+        &self.options
+    }
+
+    fn configure(&mut self) -> Result<()> {
+        self.conn
+            .busy_timeout(Duration::from_secs(30))
+            .map_err(StoreError::sql("set busy timeout"))?;
+        // WAL: readers do not block the writer; NORMAL: durable at checkpoints, and a crash
+        // loses at most the last transactions, never corrupts.
+        self.conn
+            .execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA temp_store = MEMORY;
+                 PRAGMA cache_size = -65536;",
+            )
+            .map_err(StoreError::sql("configure the connection"))?;
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(StoreError::sql("read the schema version"))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = self
+                .conn
+                .transaction()
+                .map_err(StoreError::sql("begin a migration"))?;
+            tx.execute_batch(sql)
+                .map_err(StoreError::sql("apply a schema migration"))?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)
+                .map_err(StoreError::sql("record the schema version"))?;
+            tx.commit()
+                .map_err(StoreError::sql("commit a schema migration"))?;
+        }
+        Ok(())
+    }
+
+    /// The schema version of the open store.
+    pub fn schema_version(&self) -> Result<i64> {
+        self.conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(StoreError::sql("read the schema version"))
+    }
+
+    /// Starts a write batch (one transaction). Nothing is visible to readers, or durable,
+    /// until [`Batch::commit`].
+    pub fn batch(&mut self) -> Result<Batch<'_>> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::sql("begin a write batch"))?;
+        Ok(Batch {
+            tx,
+            options: &self.options,
+        })
+    }
+
+    /// The underlying connection, for read queries the typed API does not cover.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Row counts of the main tables, for summaries and consistency checks.
+    pub fn stats(&self) -> Result<StoreStats> {
+        let count = |table: &str| -> Result<u64> {
+            self.conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map(|n| n as u64)
+                .map_err(StoreError::sql("count rows"))
+        };
+        Ok(StoreStats {
+            articles: count("articles")?,
+            analyses: count("analyses")?,
+            outbreak_articles: self
+                .conn
+                .query_row(
+                    "SELECT COUNT(DISTINCT article_id) FROM analyses WHERE is_outbreak = 1",
+                    [],
+                    |r| r.get::<_, i64>(0),
+                )
+                .map_err(StoreError::sql("count outbreak articles"))?
+                as u64,
+            stories: self
+                .conn
+                .query_row("SELECT COUNT(DISTINCT cluster_id) FROM articles", [], |r| {
+                    r.get::<_, i64>(0)
+                })
+                .map_err(StoreError::sql("count stories"))? as u64,
+            reports: count("reports")?,
+            events: count("events")?,
+            signals: count("signals")?,
+        })
+    }
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct StoreStats {
+    /// Distinct articles.
+    pub articles: u64,
+    /// Analyses (all analyser versions).
+    pub analyses: u64,
+    /// Articles whose analysis says outbreak report.
+    pub outbreak_articles: u64,
+    /// Distinct stories (near-duplicate clusters).
+    pub stories: u64,
+    /// Disease × place reports.
+    pub reports: u64,
+    /// Events.
+    pub events: u64,
+    /// Signals.
+    pub signals: u64,
+}
+
+/// One write transaction. Dropping it without [`Batch::commit`] rolls everything back.
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+    options: &'a StoreOptions,
+}
+
+impl Batch<'_> {
+    /// Makes the batch durable and visible.
+    pub fn commit(self) -> Result<()> {
+        self.tx
+            .commit()
+            .map_err(StoreError::sql("commit a write batch"))
+    }
+}
+
+/// Milliseconds since the Unix epoch, now.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
