@@ -15,10 +15,17 @@ use crate::PipelineError;
 
 /// Articles read from the store per round while catching up.
 const CATCH_UP_PAGE: usize = 2000;
+/// New documents held before an index commit. A tantivy commit writes a segment, so
+/// committing every small batch costs more than indexing it; what is not committed when
+/// the process dies is re-read from the store on the next start.
+const COMMIT_EVERY: usize = 4096;
 
 /// The search index, fed from the store.
 pub struct Indexer {
     index: SearchIndex,
+    /// Documents added since the last commit, and the store id they reach.
+    uncommitted: usize,
+    reached: Option<i64>,
 }
 
 impl Indexer {
@@ -26,6 +33,8 @@ impl Indexer {
     pub fn open(dir: &Path) -> Result<Indexer, PipelineError> {
         Ok(Indexer {
             index: SearchIndex::open_or_create(dir)?,
+            uncommitted: 0,
+            reached: None,
         })
     }
 
@@ -53,6 +62,48 @@ impl Indexer {
         Ok(done)
     }
 
+    /// Indexes articles just stored, built from what is already in memory, when the index
+    /// holds everything before them (`stored_before` is the highest article id before the
+    /// batch, `stored_after` after it); otherwise catches up from the store.
+    pub fn add_new(
+        &mut self,
+        store: &Store,
+        docs: Vec<SearchDoc>,
+        stored_before: i64,
+        stored_after: i64,
+    ) -> Result<(), PipelineError> {
+        let reached = match self.reached {
+            Some(r) => r,
+            None => self.index.watermark()? as i64,
+        };
+        if reached != stored_before {
+            self.flush()?;
+            self.catch_up(store)?;
+            return Ok(());
+        }
+        if stored_after == stored_before {
+            return Ok(());
+        }
+        for doc in &docs {
+            self.index.upsert(doc)?;
+        }
+        self.uncommitted += docs.len();
+        self.reached = Some(stored_after);
+        if self.uncommitted >= COMMIT_EVERY {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Commits what was added, with its watermark.
+    pub fn flush(&mut self) -> Result<(), PipelineError> {
+        if let Some(reached) = self.reached.take() {
+            self.index.commit(reached as u64)?;
+        }
+        self.uncommitted = 0;
+        Ok(())
+    }
+
     /// Re-indexes one article (after re-analysis). Call [`Indexer::commit`] after a run.
     pub fn reindex(&mut self, article: &ArticleRecord) -> Result<(), PipelineError> {
         self.index.upsert(&search_doc(article))?;
@@ -64,6 +115,48 @@ impl Indexer {
         let w = self.index.watermark()?;
         self.index.commit(w)?;
         Ok(())
+    }
+}
+
+/// The index document of an article just analysed.
+pub fn search_doc_of(
+    article_id: i64,
+    title: Option<&str>,
+    clean_text: &str,
+    analysis: &waspada_extract::Analysis,
+) -> SearchDoc {
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v.dedup();
+        v
+    };
+    let places = &analysis.locations;
+    SearchDoc {
+        article_id: article_id as u64,
+        language: analysis.language.clone(),
+        title: title.unwrap_or_default().to_string(),
+        body: clean_text.to_string(),
+        published: analysis
+            .published
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .and_then(|d| d.parse().ok()),
+        diseases: sorted(analysis.diseases.iter().map(|d| d.id.clone()).collect()),
+        countries: sorted(places.iter().map(|l| l.country.clone()).collect()),
+        provinces: sorted(
+            places
+                .iter()
+                .filter_map(|l| l.province_code.clone())
+                .collect(),
+        ),
+        regencies: sorted(
+            places
+                .iter()
+                .filter_map(|l| l.regency_code.clone())
+                .collect(),
+        ),
+        relevance: analysis.relevance.score,
+        is_outbreak: analysis.relevance.is_outbreak_report,
     }
 }
 

@@ -13,8 +13,9 @@ use waspada_store::{Inserted, Store, StoredAnalysis};
 
 use crate::PipelineError;
 use crate::files::InputItem;
-use crate::index::Indexer;
-use crate::prepare::Preparer;
+use crate::index::{Indexer, search_doc_of};
+use crate::prepare::{Prepared, Preparer};
+use waspada_search::SearchDoc;
 
 /// Most failure reasons kept in a summary; the count goes on.
 const MAX_FAILURES_KEPT: usize = 1000;
@@ -114,6 +115,9 @@ pub fn ingest(
     let mut summary = IngestSummary::default();
     let mut items = items.into_iter();
     let batch_size = options.batch_size.max(1);
+    // Two batches in flight: while one is written (one core: SQLite and the index), the
+    // next is analysed (the other cores). `rayon::join` runs both and waits for both.
+    let mut pending: Vec<Prepared> = Vec::new();
     loop {
         let mut batch: Vec<Incoming> = Vec::with_capacity(batch_size);
         for item in items.by_ref() {
@@ -126,14 +130,34 @@ pub fn ingest(
                 break;
             }
         }
-        if batch.is_empty() {
+        if batch.is_empty() && pending.is_empty() {
             break;
         }
-        ingest_batch(store, &preparer, batch, &mut summary)?;
-        if let Some(ix) = indexer.as_deref_mut() {
-            ix.catch_up(store)?;
-        }
+        // Screened against what is committed; a copy inside the batch being written is
+        // still caught when it is stored.
+        let fresh = screen(store, batch, &mut summary)?;
+        let writing = std::mem::take(&mut pending);
+        let (next, written) = rayon::join(
+            || prepare_all(&preparer, fresh),
+            || -> Result<(), PipelineError> {
+                if writing.is_empty() {
+                    return Ok(());
+                }
+                let before = store.max_article_id()?;
+                let docs = store_prepared(store, &writing, &mut summary)?;
+                if let Some(ix) = indexer.as_deref_mut() {
+                    let after = store.max_article_id()?;
+                    ix.add_new(store, docs, before, after)?;
+                }
+                Ok(())
+            },
+        );
+        written?;
+        pending = next;
         progress(&summary);
+    }
+    if let Some(ix) = indexer {
+        ix.flush()?;
     }
     let b = store.batch()?;
     b.refresh_series()?;
@@ -141,14 +165,26 @@ pub fn ingest(
     Ok(summary)
 }
 
-/// Stores one batch of incoming articles in one transaction.
+/// Stores one batch of incoming articles in one transaction. Returns the search documents
+/// of the new articles, for the index.
 pub fn ingest_batch(
     store: &mut Store,
     preparer: &Preparer,
     batch: Vec<Incoming>,
     summary: &mut IngestSummary,
-) -> Result<(), PipelineError> {
-    // Known URLs need no analysis: a re-run over the same dump costs lookups only.
+) -> Result<Vec<SearchDoc>, PipelineError> {
+    let fresh = screen(store, batch, summary)?;
+    let prepared = prepare_all(preparer, fresh);
+    store_prepared(store, &prepared, summary)
+}
+
+/// Drops the articles whose URL is already stored: a re-run over the same dump costs
+/// lookups only, not analyses.
+fn screen(
+    store: &Store,
+    batch: Vec<Incoming>,
+    summary: &mut IngestSummary,
+) -> Result<Vec<(Incoming, Option<String>)>, PipelineError> {
     let mut fresh = Vec::with_capacity(batch.len());
     for inc in batch {
         let canonical = inc.article.url.as_deref().map(waspada_fetch::canonical_url);
@@ -161,16 +197,30 @@ pub fn ingest_batch(
             _ => fresh.push((inc, canonical)),
         }
     }
-    let prepared: Vec<_> = fresh
+    Ok(fresh)
+}
+
+/// Analyses and hashes a batch on every core.
+fn prepare_all(preparer: &Preparer, fresh: Vec<(Incoming, Option<String>)>) -> Vec<Prepared> {
+    fresh
         .into_par_iter()
         .map(|(inc, canonical)| {
             let mut p = preparer.prepare(&inc.article, canonical, inc.fetched_at);
             p.article.source_id = inc.source_id;
             p
         })
-        .collect();
+        .collect()
+}
+
+/// Stores prepared articles in one transaction.
+fn store_prepared(
+    store: &mut Store,
+    prepared: &[Prepared],
+    summary: &mut IngestSummary,
+) -> Result<Vec<SearchDoc>, PipelineError> {
     let b = store.batch()?;
-    for p in &prepared {
+    let mut docs = Vec::new();
+    for p in prepared {
         match b.insert_article(&p.article)? {
             Inserted::New {
                 id,
@@ -196,11 +246,17 @@ pub fn ingest_batch(
                     summary.outbreak_reports += 1;
                 }
                 summary.reports += b.add_reports(id, cluster_id, &p.reports)?.len() as u64;
+                docs.push(search_doc_of(
+                    id,
+                    p.article.title.as_deref(),
+                    &p.article.clean_text,
+                    &p.analysis,
+                ));
             }
             Inserted::SameUrl { .. } => summary.same_url += 1,
             Inserted::SameText { .. } => summary.same_text += 1,
         }
     }
     b.commit()?;
-    Ok(())
+    Ok(docs)
 }

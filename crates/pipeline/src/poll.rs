@@ -135,9 +135,12 @@ impl Poller {
             }
         };
         if !incoming.is_empty() {
-            ingest_batch(store, &self.preparer, incoming, &mut report.ingest)?;
+            let before = store.max_article_id()?;
+            let docs = ingest_batch(store, &self.preparer, incoming, &mut report.ingest)?;
             if let Some(ix) = indexer {
-                ix.catch_up(store)?;
+                let after = store.max_article_id()?;
+                ix.add_new(store, docs, before, after)?;
+                ix.flush()?;
             }
         }
         let now = now_ms();

@@ -207,8 +207,8 @@ impl Batch<'_> {
         tx.prepare_cached(
             "INSERT INTO articles (external_id, canonical_url, content_hash, source, source_id,
                  title, raw_text, clean_text, language, language_hint, published, fetched_at,
-                 cluster_id, similarity, minhash, simhash)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                 cluster_id, similarity, simhash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
         )
         .and_then(|mut s| {
             s.execute(params![
@@ -226,7 +226,6 @@ impl Batch<'_> {
                 a.fetched_at,
                 near.map_or(0, |(c, _)| c),
                 near.map(|(_, s)| s),
-                signature_to_blob(&a.minhash),
                 a.simhash as i64,
             ])
         })
@@ -241,6 +240,11 @@ impl Batch<'_> {
                 id
             }
         };
+        tx.prepare_cached(
+            "INSERT INTO article_signatures (article_id, cluster_id, minhash) VALUES (?1, ?2, ?3)",
+        )
+        .and_then(|mut s| s.execute(params![id, cluster_id, signature_to_blob(&a.minhash)]))
+        .map_err(StoreError::sql("store a MinHash signature"))?;
         {
             let mut s = tx
                 .prepare_cached("INSERT INTO lsh_band (band, key, article_id) VALUES (?1, ?2, ?3)")
@@ -283,8 +287,8 @@ impl Batch<'_> {
         // only adds a candidate that the signature comparison then rejects.
         let placeholders = vec!["?"; a.band_keys.len()].join(",");
         let sql = format!(
-            "SELECT DISTINCT ar.id, ar.cluster_id, ar.minhash FROM lsh_band l \
-             JOIN articles ar ON ar.id = l.article_id \
+            "SELECT DISTINCT s.article_id, s.cluster_id, s.minhash FROM lsh_band l \
+             JOIN article_signatures s ON s.article_id = l.article_id \
              WHERE l.key IN ({placeholders}) LIMIT {MAX_CANDIDATES}"
         );
         let mut stmt = self

@@ -267,3 +267,28 @@ fn a_killed_ingest_resumes_with_every_article_stored_once_and_the_index_in_step(
     assert_eq!(after["index_documents"], expected["store"]["articles"]);
     assert_eq!(after["articles_without_current_analysis"], 0);
 }
+
+#[test]
+fn the_demo_builds_a_store_with_events_and_signals() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_waspada"))
+        .args(["demo", "--no-serve", "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("SYNTHETIC"), "{said}");
+    let s = status(&data);
+    assert!(s["store"]["articles"].as_u64().unwrap() > 2000, "{s}");
+    assert!(s["store"]["signals"].as_u64().unwrap() > 10, "{s}");
+    assert_eq!(s["check"]["index_agrees_with_store"], true);
+    let signals = waspada(&["signals", "--json", "--limit", "500"], &data);
+    let text = String::from_utf8_lossy(&signals.stdout);
+    assert!(text.contains("\"rule-klb-declared\""), "{text}");
+}

@@ -46,11 +46,18 @@ CREATE TABLE articles (
     fetched_at     INTEGER NOT NULL,
     cluster_id     INTEGER NOT NULL,
     similarity     REAL,                  -- estimated Jaccard to the cluster's first article
-    minhash        BLOB NOT NULL,
     simhash        INTEGER NOT NULL
 );
 CREATE INDEX articles_cluster ON articles(cluster_id);
 CREATE INDEX articles_published ON articles(published);
+
+-- MinHash signatures, apart from the wide article rows: the near-duplicate lookup reads
+-- many of them and none of the text.
+CREATE TABLE article_signatures (
+    article_id  INTEGER PRIMARY KEY REFERENCES articles(id),
+    cluster_id  INTEGER NOT NULL,
+    minhash     BLOB NOT NULL
+);
 
 -- Every URL under which an article was seen (variants, syndication copies).
 CREATE TABLE article_urls (
