@@ -122,6 +122,7 @@ fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem>> {
         "jsonl" | "ndjson" | "json" => {
             Box::new(JsonLines::new(Box::new(BufReader::new(file)), name))
         }
+        "xml" | "rss" | "atom" => read_feed(file, &name),
         "html" | "htm" | "xhtml" => Box::new(std::iter::once(read_plain(
             Box::new(file),
             &name,
@@ -152,6 +153,46 @@ fn file_id(name: &str) -> String {
     Path::new(name)
         .file_name()
         .map_or(name.to_string(), |f| f.to_string_lossy().into_owned())
+}
+
+/// A saved RSS, Atom or JSON feed: one article per item, from the text the feed carries
+/// (a file cannot fetch the pages; `waspada ingest URL` and `waspada run` do).
+fn read_feed(file: File, name: &str) -> Box<dyn Iterator<Item = InputItem>> {
+    let id = file_id(name);
+    let mut bytes = Vec::new();
+    if let Err(e) = file.take(MAX_ITEM_BYTES as u64 + 1).read_to_end(&mut bytes) {
+        return failed(&id, format!("cannot read: {e}"));
+    }
+    if bytes.len() > MAX_ITEM_BYTES {
+        return failed(
+            &id,
+            format!("feed is larger than {} MB", MAX_ITEM_BYTES >> 20),
+        );
+    }
+    match waspada_fetch::parse_feed(&bytes, None) {
+        Err(e) => failed(&id, e.to_string()),
+        Ok(items) => Box::new(items.into_iter().enumerate().map(move |(i, item)| {
+            let text = item
+                .content
+                .clone()
+                .or(item.summary.clone())
+                .unwrap_or_default();
+            if text.trim().is_empty() {
+                return InputItem::Failed {
+                    id: format!("{id}#{}", i + 1),
+                    error: "feed item carries no text".into(),
+                };
+            }
+            InputItem::Article(Article {
+                id: item.id,
+                title: item.title,
+                text,
+                published: item.published.or(item.updated),
+                url: item.link,
+                ..Default::default()
+            })
+        })),
+    }
 }
 
 fn read_plain(reader: Box<dyn Read>, name: &str, kind: Kind) -> InputItem {
@@ -348,6 +389,34 @@ fn parse_line(line: &[u8], at: String) -> InputItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_saved_feed_gives_one_article_per_item_and_a_broken_one_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let feed = dir.path().join("kabar.rss");
+        std::fs::write(
+            &feed,
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Kabar</title>\
+             <item><title>Campak di Bekasi</title><link>https://kabar.example/campak</link>\
+             <description>Dinas Kesehatan Kota Bekasi mencatat 40 kasus campak.</description>\
+             <pubDate>Mon, 10 Mar 2025 01:00:00 GMT</pubDate></item>\
+             <item><title>Kosong</title><link>https://kabar.example/kosong</link></item>\
+             </channel></rss>",
+        )
+        .unwrap();
+        let broken = dir.path().join("rusak.xml");
+        std::fs::write(&broken, "<rss><channel><item>").unwrap();
+        let got: Vec<InputItem> = read_all(&[feed, broken]).collect();
+        assert_eq!(got.len(), 3);
+        let InputItem::Article(a) = &got[0] else {
+            panic!("an article")
+        };
+        assert_eq!(a.url.as_deref(), Some("https://kabar.example/campak"));
+        assert!(a.text.contains("40 kasus campak"));
+        assert!(a.published.as_deref().unwrap().starts_with("2025-03-10"));
+        assert!(matches!(&got[1], InputItem::Failed { error, .. } if error.contains("no text")));
+        assert!(matches!(&got[2], InputItem::Failed { error, .. } if error.contains("feed")));
+    }
 
     fn items(data: &[u8]) -> Vec<InputItem> {
         JsonLines::new(

@@ -292,3 +292,35 @@ fn the_demo_builds_a_store_with_events_and_signals() {
     let text = String::from_utf8_lossy(&signals.stdout);
     assert!(text.contains("\"rule-klb-declared\""), "{text}");
 }
+
+#[test]
+fn a_url_on_this_machine_is_refused_with_a_reason_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let corpus = dir.path().join("one.jsonl");
+    write_jsonl(&corpus, &generate(3, 5, "2025-01-01", 5));
+    let out = waspada(
+        &[
+            "ingest",
+            "--json",
+            "http://127.0.0.1:9/feed.xml",
+            corpus.to_str().unwrap(),
+        ],
+        &data,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a failed input means exit status 1"
+    );
+    let summary = json_of(&out);
+    assert_eq!(
+        summary["ingest"]["new"], 5,
+        "the file is still ingested: {summary}"
+    );
+    let reason = summary["ingest"]["failures"][0]["reason"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(reason.contains("127.0.0.1"), "{reason}");
+}
