@@ -45,6 +45,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `waspada events | head` should stop quietly when `head` has enough, as Unix tools
+    // do, not panic on a closed pipe. The store is crash-safe, so being stopped by the
+    // signal mid-run is no worse than Ctrl-C.
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Demo(args) => cmd::demo::run(args),
