@@ -264,8 +264,9 @@ impl PeriodGrid {
     }
 }
 
-/// The first day of the period holding `d` (weeks start on Monday).
-fn period_start(d: Date, frequency: Frequency) -> Date {
+/// The first day of the period holding `d` (weeks start on Monday, as ISO weeks and the
+/// store's weekly series do).
+pub fn period_start(d: Date, frequency: Frequency) -> Date {
     match frequency {
         Frequency::Daily => d,
         _ => {

@@ -133,6 +133,27 @@ impl Query {
             ..Query::default()
         }
     }
+
+    /// Restricts the query to a place given by its code: an ISO 3166-1 alpha-3 country
+    /// (`IDN`), a Kemendagri province (`32`) or regency (`32.05`). Returns false, and
+    /// changes nothing, when the code is none of these.
+    pub fn set_place(&mut self, code: &str) -> bool {
+        let code = code.trim();
+        let b = code.as_bytes();
+        if b.len() == 3 && b.iter().all(u8::is_ascii_alphabetic) {
+            self.country = Some(code.to_ascii_uppercase());
+        } else if b.len() == 2 && b.iter().all(u8::is_ascii_digit) {
+            self.province = Some(code.to_string());
+        } else if b.len() == 5
+            && b[2] == b'.'
+            && b[..2].iter().chain(&b[3..]).all(u8::is_ascii_digit)
+        {
+            self.regency = Some(code.to_string());
+        } else {
+            return false;
+        }
+        true
+    }
 }
 
 /// One matching article.

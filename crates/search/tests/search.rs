@@ -613,3 +613,16 @@ proptest! {
         prop_assert!(r.total <= 6);
     }
 }
+
+#[test]
+fn a_place_code_picks_its_facet_and_anything_else_is_refused() {
+    let mut q = Query::default();
+    assert!(q.set_place("idn") && q.country.as_deref() == Some("IDN"));
+    assert!(q.set_place("32") && q.province.as_deref() == Some("32"));
+    assert!(q.set_place("32.05") && q.regency.as_deref() == Some("32.05"));
+    let before = q.clone();
+    for bad in ["Garut", "3", "32.5", "ab.cd", "", "IDNX"] {
+        assert!(!q.set_place(bad), "{bad:?}");
+    }
+    assert_eq!(q, before, "a refused code changes nothing");
+}

@@ -711,13 +711,14 @@ pub fn level_of(code: &str) -> &'static str {
     }
 }
 
+/// The first day of the day or ISO week (Monday) holding `date`, as the store counts them.
 fn period_of(date: Date, weekly: bool) -> Date {
-    if weekly {
-        let back = i64::from(date.weekday().to_monday_zero_offset());
-        date.checked_sub(back.days()).unwrap_or(date)
+    let frequency = if weekly {
+        waspada_detect::Frequency::Weekly
     } else {
-        date
-    }
+        waspada_detect::Frequency::Daily
+    };
+    waspada_pipeline::detect::period_start(date, frequency)
 }
 
 /// A dense series.
@@ -1088,19 +1089,12 @@ pub fn search(
         facets: true,
         ..Query::default()
     };
-    if let Some(place) = given(&p.place) {
-        match level_of(place) {
-            "country" => query.country = Some(place.to_ascii_uppercase()),
-            "regency" => query.regency = Some(place.to_string()),
-            _ if place.bytes().all(|b| b.is_ascii_digit()) => {
-                query.province = Some(place.to_string())
-            }
-            _ => {
-                return Err(ApiError::bad_request(format!(
-                    "place {place:?} is not a code; use a province (32), a regency (32.05) or a country (IDN)"
-                )));
-            }
-        }
+    if let Some(place) = given(&p.place)
+        && !query.set_place(place)
+    {
+        return Err(ApiError::bad_request(format!(
+            "place {place:?} is not a code; use a province (32), a regency (32.05) or a country (IDN)"
+        )));
     }
     // Pick up what the ingest committed since the last search.
     index

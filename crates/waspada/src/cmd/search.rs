@@ -63,20 +63,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
         limit: args.limit,
         ..Query::default()
     };
-    if let Some(place) = &args.place {
-        let p = place.trim();
-        if p.len() == 3 && p.chars().all(|c| c.is_ascii_alphabetic()) {
-            query.country = Some(p.to_ascii_uppercase());
-        } else if p.len() == 2 && p.chars().all(|c| c.is_ascii_digit()) {
-            query.province = Some(p.to_string());
-        } else if p.len() == 5 && p.as_bytes()[2] == b'.' {
-            query.regency = Some(p.to_string());
-        } else {
-            bail!(
-                "--place {p:?} is not a code; use a province code (32), a regency code (32.05) \
-                 or a country (IDN, MYS)"
-            );
-        }
+    if let Some(place) = &args.place
+        && !query.set_place(place)
+    {
+        bail!(
+            "--place {place:?} is not a code; use a province code (32), a regency code (32.05) \
+             or a country (IDN, MYS)"
+        );
     }
     let results = indexer.index().search(&query)?;
     let bold = std::io::stdout().is_terminal();
