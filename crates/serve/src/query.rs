@@ -96,7 +96,8 @@ pub struct SignalParams {
     pub until: Option<String>,
     /// Detection method.
     pub method: Option<String>,
-    /// `rank` (default: unreviewed first, then latest, then largest excess), `recent`,
+    /// `rank` (default: unreviewed first, then latest, then KLB, deaths, aberrations and new
+    /// areas in that order, then largest excess), `recent`,
     /// `score`, `excess` or `observed`.
     pub sort: Option<String>,
     /// Page size.
@@ -247,8 +248,13 @@ pub fn signals(
     }
     let order = match given(&p.sort).unwrap_or("rank") {
         "rank" => {
+            // Within a period: a declared KLB first, then deaths, then statistical
+            // aberrations, and a disease merely new to an area last.
             "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
-             s.period_start DESC, s.observed - COALESCE(s.expected, 0) DESC, s.id"
+             s.period_start DESC,
+             CASE s.method WHEN 'rule-klb-declared' THEN 0 WHEN 'rule-deaths' THEN 1
+                           WHEN 'rule-new-area' THEN 3 ELSE 2 END,
+             s.observed - COALESCE(s.expected, 0) DESC, s.id"
         }
         "recent" => "s.period_start DESC, s.id DESC",
         "score" => "s.score DESC NULLS LAST, s.id",

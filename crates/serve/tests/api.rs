@@ -262,6 +262,23 @@ async fn signals_list_filters_sorts_and_pages() {
         items[first_reviewed..].iter().all(|s| s["status"] != "new")
             || first_reviewed == items.len()
     );
+    // Within a status and a period: KLB, then deaths, then aberrations, then new areas.
+    let priority = |s: &Value| match s["method"].as_str().unwrap() {
+        "rule-klb-declared" => 0,
+        "rule-deaths" => 1,
+        "rule-new-area" => 3,
+        _ => 2,
+    };
+    for w in items.windows(2) {
+        if w[0]["status"] == w[1]["status"] && w[0]["period_start"] == w[1]["period_start"] {
+            assert!(
+                priority(&w[0]) <= priority(&w[1]),
+                "{} before {}",
+                w[0],
+                w[1]
+            );
+        }
+    }
 
     let one = ok_json(&app, "/api/signals?limit=1&offset=1").await;
     assert_eq!(one["total"], all["total"]);

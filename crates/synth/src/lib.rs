@@ -169,12 +169,26 @@ pub(crate) fn parse_date(s: &str) -> Result<Date, SynthError> {
 
 /// One article of the general mix.
 pub(crate) fn random_article(rng: &mut Rng, id: String, date: Date) -> SynthArticle {
+    mixed_article(rng, id, date, 50, |_, _| {})
+}
+
+/// An article of the usual language mix (80% Indonesian, 12% English, 8% Malay) that is an
+/// outbreak report with probability `outbreak_pct`%; `adjust` may change an Indonesian
+/// report's specification before it is written.
+pub(crate) fn mixed_article(
+    rng: &mut Rng,
+    id: String,
+    date: Date,
+    outbreak_pct: u64,
+    adjust: impl FnOnce(&mut Rng, &mut id_news::OutbreakSpec),
+) -> SynthArticle {
     let lang_roll = rng.below(100);
-    let outbreak = rng.chance(50);
+    let outbreak = rng.chance(outbreak_pct);
     if lang_roll < 80 {
         if outbreak {
             let disease = *rng.pick(&DISEASES);
-            let spec = id_news::OutbreakSpec::random(rng, disease);
+            let mut spec = id_news::OutbreakSpec::random(rng, disease);
+            adjust(rng, &mut spec);
             id_news::outbreak(rng, id, date, &spec)
         } else {
             id_news::noise(rng, id, date, None)
