@@ -11,7 +11,9 @@
 //!    `/login?next=<where they were going>` and `/api` answers a JSON 401.
 //! 3. **CSRF**, for requests that change something (not GET/HEAD/OPTIONS) and came with
 //!    the session cookie: a `Sec-Fetch-Site` other than `same-origin`/`none` or an
-//!    `Origin` other than this host is refused, and the session's CSRF token must come in
+//!    `Origin` other than this host is refused (`Origin: null`, which browsers send for
+//!    forms under the pages' `Referrer-Policy: no-referrer`, only with `Sec-Fetch-Site:
+//!    same-origin`), and the session's CSRF token must come in
 //!    the [`CSRF_HEADER`] header (htmx sends it on every request: `hx-headers` on
 //!    `<body>`) or as the [`CSRF_FIELD`] field of a form body (every `<form
 //!    method="post">` has it hidden). Bearer requests need no token: a browser never adds
@@ -171,7 +173,10 @@ fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
             (Some((_, authority)), Some(host)) => authority.eq_ignore_ascii_case(host),
             _ => false,
         };
-        if !same {
+        // Browsers send `Origin: null` with a form posted under `Referrer-Policy:
+        // no-referrer`, which the pages set: then only `Sec-Fetch-Site` can vouch for it.
+        let vouched = origin == "null" && get("sec-fetch-site") == Some("same-origin");
+        if !same && !vouched {
             return Some("request from another site refused (Origin is not this server)");
         }
     }
@@ -437,8 +442,12 @@ mod tests {
         assert!(cross_site(&h).is_some());
         h.insert(header::ORIGIN, HeaderValue::from_static("null"));
         assert!(cross_site(&h).is_some());
-        h.remove(header::ORIGIN);
+        // A form under `Referrer-Policy: no-referrer`, as Chromium sends it.
+        h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
+        assert_eq!(cross_site(&h), None);
         h.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(cross_site(&h).is_some());
+        h.remove(header::ORIGIN);
         assert!(cross_site(&h).is_some());
         h.insert("sec-fetch-site", HeaderValue::from_static("same-origin"));
         assert_eq!(cross_site(&h), None);

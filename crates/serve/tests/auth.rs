@@ -469,6 +469,15 @@ async fn requests_from_other_sites_are_refused() {
         .triage(&s, Some(&s.csrf), &[("sec-fetch-site", "cross-site")])
         .await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
+    // `Origin: null` (a form under `Referrer-Policy: no-referrer`) only with a same-origin
+    // Sec-Fetch-Site.
+    let a = f.triage(&s, Some(&s.csrf), &[("origin", "null")]).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN);
+    let null_same = [("origin", "null"), ("sec-fetch-site", "same-origin")];
+    assert_eq!(
+        f.triage(&s, Some(&s.csrf), &null_same).await.status,
+        StatusCode::OK
+    );
     let same = [
         ("origin", "http://127.0.0.1:8080"),
         ("sec-fetch-site", "same-origin"),
