@@ -55,10 +55,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("\n{} new, {} failed", summary.new, summary.failed);
         detect(&mut store, &DetectOptions::default())?;
     }
+    // A `demo` admin with a new random password at each start.
+    let password = waspada_serve::accounts::random_password(16)?;
+    if store.credentials("demo")?.is_some() {
+        waspada_serve::accounts::change_password(&mut store, "demo", &password)?;
+    } else {
+        waspada_serve::accounts::create_user(
+            &mut store,
+            "demo",
+            waspada_store::Role::Admin,
+            &password,
+        )?;
+    }
     drop(store);
     let mut state = waspada_serve::AppState::open(&dir)?;
     state.synthetic = inputs.is_empty();
-    eprintln!("http://{addr}/");
+    eprintln!("http://{addr}/   login: demo, password {password}");
     waspada_serve::serve_state(state, addr).await?;
     Ok(())
 }

@@ -44,6 +44,8 @@ api_routes! {
     get "/api/places.geojson" => places_geojson;
     get "/api/sources" => get_sources;
     get "/api/search" => search;
+    get "/api/me" => crate::settings::me;
+    get "/api/users" => crate::settings::list_users;
 }
 
 /// Query parameters, with a JSON 400 when they do not parse.
@@ -186,7 +188,7 @@ pub(crate) async fn triage(
             return Err(ApiError::bad_request("a dismissal needs a reason in note"));
         }
         TriageAction::Note if note.is_none() => return Err(ApiError::bad_request("note is empty")),
-        TriageAction::Assign if assignee.as_deref().and_then(Identity::claimed).is_none() => {
+        TriageAction::Assign if !assignee.as_deref().is_some_and(Identity::plausible_name) => {
             return Err(ApiError::bad_request(
                 "assign needs an assignee (1-64 characters)",
             ));

@@ -22,14 +22,22 @@
 //! - **One list of API routes.** The `/api` routes are declared once ([`API_ROUTES`]) and a
 //!   test checks them against the hand-written OpenAPI document served at
 //!   `/api/openapi.json`, in both directions.
+//! - **Every route behind one layer.** [`auth::guard`] wraps the whole router: a logged-in
+//!   session or an API token for everything but `/login`, `/healthz`, `/assets/*` and
+//!   `/api/openapi.json`; the CSRF token and a same-site origin for every change made with
+//!   the session cookie; `analyst` for changes and `admin` for user management. A route
+//!   added to [`router`] is covered by adding it, as long as it is merged in before the
+//!   layer. Accounts: [`accounts`] (also used by `waspada user` and `waspada token`).
 //!
 //! # Not done yet (read before deploying)
 //!
-//! **There is no authentication, no session, no CSRF protection and no user management.**
-//! The acting user of a triage action is taken from the `X-Waspada-User` request header,
-//! which anyone can set, and is `anonymous` for the dashboard's forms: see [`auth`]. Bind
-//! the server to loopback (the default address of the binary should be `127.0.0.1`) until
-//! issue 5's security part is done.
+//! - **No TLS of its own.** Run it behind a reverse proxy that terminates HTTPS and passes
+//!   the client's `Host` header on (see [`auth`], "Behind a reverse proxy"); session
+//!   cookies are `Secure` by default.
+//! - API tokens have no expiry (revoke them with `waspada token revoke`) and record no
+//!   last use; sessions end after [`auth::SESSION_HOURS`] whatever the activity.
+//! - The login slow-down is in memory, per server process.
+//! - No self-service password change in the dashboard: `waspada user passwd`.
 //!
 //! # Using it
 //!
@@ -42,6 +50,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
 mod db;
@@ -49,9 +58,11 @@ mod error;
 mod export;
 mod highlight;
 pub mod i18n;
+mod login;
 mod openapi;
 mod pages;
 mod query;
+mod settings;
 mod static_files;
 
 use std::net::SocketAddr;
@@ -78,7 +89,11 @@ pub struct AppState {
     pub data_dir: DataDir,
     /// The data are synthetic (the demo): every page says so in a banner.
     pub synthetic: bool,
+    /// Session cookies carry `Secure` (the default). Turn off only for plain HTTP on a
+    /// loopback address with a client that refuses `Secure` cookies there (see [`auth`]).
+    pub secure_cookies: bool,
     pool: Arc<db::Pool>,
+    throttle: Arc<accounts::Throttle>,
     search: Arc<Result<SearchIndex, String>>,
 }
 
@@ -98,7 +113,9 @@ impl AppState {
         Ok(AppState {
             data_dir,
             synthetic: false,
+            secure_cookies: true,
             pool: Arc::new(pool),
+            throttle: Arc::new(accounts::Throttle::default()),
             search: Arc::new(search),
         })
     }
@@ -114,15 +131,23 @@ impl AppState {
     }
 }
 
-/// The whole application: the JSON API under `/api`, the dashboard pages and the embedded
-/// static files under `/assets`.
+/// The whole application: the JSON API under `/api`, the dashboard pages, the login and
+/// settings pages and the embedded static files under `/assets`, all behind
+/// [`auth::guard`]. Merge new routes in before the `layer` calls.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(login::routes())
+        .merge(settings::routes())
         .merge(static_files::routes())
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
 }
@@ -140,7 +165,9 @@ pub async fn serve_state(state: AppState, addr: SocketAddr) -> Result<(), ServeE
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
     tracing::info!("serving on http://{addr}");
-    axum::serve(listener, router(state))
+    // The client address feeds the login slow-down.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(ServeError::Io)

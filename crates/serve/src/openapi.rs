@@ -42,6 +42,31 @@ mod tests {
     }
 
     #[test]
+    fn security_is_declared_and_only_this_document_is_open() {
+        let doc: serde_json::Value = serde_json::from_str(super::DOCUMENT).unwrap();
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(schemes["bearerAuth"]["scheme"], "bearer");
+        assert_eq!(schemes["sessionCookie"]["in"], "cookie");
+        assert_eq!(
+            schemes["sessionCookie"]["name"],
+            crate::auth::SESSION_COOKIE
+        );
+        assert_eq!(doc["security"].as_array().map(Vec::len), Some(2));
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, op) in item.as_object().unwrap() {
+                let open = op
+                    .get("security")
+                    .is_some_and(|s| s == &serde_json::json!([]));
+                assert_eq!(
+                    open,
+                    crate::auth::is_public(path),
+                    "{method} {path}: open in the document iff public in the router"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn every_schema_reference_resolves() {
         let doc: serde_json::Value = serde_json::from_str(super::DOCUMENT).unwrap();
         let text = super::DOCUMENT;

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::api::{Id, Q, TriageBody};
-use crate::auth::Identity;
+use crate::auth::{CsrfToken, Identity};
 use crate::highlight::{Segment, segments, snippet_segments};
 use crate::i18n::Lang;
 use crate::query::{
@@ -46,14 +46,19 @@ pub(crate) fn routes() -> Router<AppState> {
 }
 
 /// What every page needs: the language, the synthetic-data flag, the link to switch
-/// language.
+/// language, who is logged in and the session's CSRF token (for every `<form
+/// method="post">` and, through `hx-headers` on `<body>`, every htmx request).
 #[derive(Debug, Clone)]
 pub(crate) struct Ui {
-    lang: Lang,
-    synthetic: bool,
+    pub(crate) lang: Lang,
+    pub(crate) synthetic: bool,
     nav: &'static str,
-    switch_url: String,
+    pub(crate) switch_url: String,
     set_cookie: bool,
+    /// The session's CSRF token (empty without a session).
+    pub(crate) csrf_token: String,
+    /// The logged-in user, if any.
+    pub(crate) user: Option<Identity>,
 }
 
 impl Ui {
@@ -99,16 +104,30 @@ impl Ui {
         self.time(&Some(*ms))
     }
 
-    fn is(&self, nav: &str) -> bool {
+    pub(crate) fn is(&self, nav: &str) -> bool {
         self.nav == nav
     }
 
-    fn with_nav(mut self, nav: &'static str) -> Ui {
+    /// Whether the logged-in user may change things (the triage buttons).
+    pub(crate) fn can_change(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role >= crate::auth::Role::Analyst)
+    }
+
+    /// Whether the logged-in user is an admin (the users link).
+    pub(crate) fn is_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.role >= crate::auth::Role::Admin)
+    }
+
+    pub(crate) fn with_nav(mut self, nav: &'static str) -> Ui {
         self.nav = nav;
         self
     }
 
-    fn error(&self, e: ApiError) -> Response {
+    pub(crate) fn error(&self, e: ApiError) -> Response {
         let status = e.status;
         let page = ErrorPage {
             ui: self.clone(),
@@ -124,7 +143,7 @@ impl Ui {
         r
     }
 
-    fn render(&self, page: &impl Template) -> Response {
+    pub(crate) fn render(&self, page: &impl Template) -> Response {
         let body = match page.render() {
             Ok(b) => b,
             Err(e) => return ApiError::internal("rendering a page", e).into_response(),
@@ -156,14 +175,7 @@ impl Ui {
 }
 
 fn cookie_lang(headers: &HeaderMap) -> Option<Lang> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == LANG_COOKIE)
-        .and_then(|(_, v)| Lang::parse(v))
+    crate::auth::cookie(headers, LANG_COOKIE).and_then(Lang::parse)
 }
 
 impl FromRequestParts<AppState> for Ui {
@@ -195,12 +207,24 @@ impl FromRequestParts<AppState> for Ui {
             nav: "",
             switch_url: format!("{}?{}", parts.uri.path(), rest.join("&")),
             set_cookie: asked.is_some(),
+            csrf_token: parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+            user: parts.extensions.get::<Identity>().cloned(),
         })
     }
 }
 
+/// The error page for a request the auth layer refuses.
+pub(crate) async fn error_page(parts: &mut Parts, state: &AppState, e: ApiError) -> Response {
+    let Ok(ui) = Ui::from_request_parts(parts, state).await;
+    ui.error(e)
+}
+
 /// Percent-encodes a query value.
-fn enc(s: &str) -> String {
+pub(crate) fn enc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

@@ -1,7 +1,9 @@
 //! The API and pages against a real data directory: articles we wrote ourselves and the
 //! synthetic demo scenarios, ingested and run through detection, then requested through
-//! the router with `oneshot` (no sockets).
+//! the router with `oneshot` (no sockets). Requests carry API tokens made in the fixture
+//! (the default one an admin's); logins, sessions and CSRF are tested in `tests/auth.rs`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -14,8 +16,9 @@ use waspada_pipeline::DataDir;
 use waspada_pipeline::detect::{DetectOptions, detect};
 use waspada_pipeline::files::InputItem;
 use waspada_pipeline::ingest::{IngestOptions, ingest};
+use waspada_serve::accounts::create_token;
 use waspada_serve::{API_ROUTES, AppState, router};
-use waspada_store::FetchState;
+use waspada_store::{FetchState, Role};
 
 const HOSTILE_TITLE: &str = "Demam berdarah di Garut <script>alert(1)</script>";
 const HOSTILE_ID: &str = "hostile-1";
@@ -56,9 +59,26 @@ fn synthetic_articles() -> Vec<Article> {
         .collect()
 }
 
+/// The name of the token every request carries unless it brings its own.
+const DEFAULT_TOKEN: &str = "uji";
+
+/// The data directory, and API tokens by name (`uji`: admin; `rina`, `budi`: analysts).
+struct Fixture {
+    dir: tempfile::TempDir,
+    tokens: HashMap<&'static str, String>,
+}
+
 fn fixture() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
+    fixture_all().dir.path()
+}
+
+fn token(name: &str) -> &'static str {
+    &fixture_all().tokens[name]
+}
+
+fn fixture_all() -> &'static Fixture {
+    static FIXTURE: OnceLock<Fixture> = OnceLock::new();
+    FIXTURE.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let data = DataDir::create(dir.path()).unwrap();
         let mut store = data.store().unwrap();
@@ -121,9 +141,16 @@ fn fixture() -> &'static Path {
         })
         .unwrap();
         b.commit().unwrap();
-        dir
+        let tokens = [
+            (DEFAULT_TOKEN, Role::Admin),
+            ("rina", Role::Analyst),
+            ("budi", Role::Analyst),
+        ]
+        .into_iter()
+        .map(|(name, role)| (name, create_token(&mut store, name, role).unwrap()))
+        .collect();
+        Fixture { dir, tokens }
     })
-    .path()
 }
 
 fn app(synthetic: bool) -> axum::Router {
@@ -144,7 +171,12 @@ impl Answer {
     }
 }
 
-async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
+async fn send(app: &axum::Router, mut req: Request<Body>) -> Answer {
+    if !req.headers().contains_key(header::AUTHORIZATION) {
+        let bearer = format!("Bearer {}", token(DEFAULT_TOKEN));
+        req.headers_mut()
+            .insert(header::AUTHORIZATION, bearer.parse().unwrap());
+    }
     let res = app.clone().oneshot(req).await.unwrap();
     let status = res.status();
     let headers = res.headers().clone();
@@ -163,7 +195,7 @@ async fn get(app: &axum::Router, uri: &str) -> Answer {
 async fn post_json(app: &axum::Router, uri: &str, body: Value, user: &str) -> Answer {
     let req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
-        .header("x-waspada-user", user)
+        .header(header::AUTHORIZATION, format!("Bearer {}", token(user)))
         .body(Body::from(body.to_string()))
         .unwrap();
     send(app, req).await
@@ -737,7 +769,7 @@ async fn triage_changes_status_and_keeps_history() {
     let d = ok_json(&app, &format!("/api/signals/{id}")).await;
     assert_eq!(d["status"], "escalated");
     assert_eq!(d["history"].as_array().unwrap().len(), 5);
-    assert_eq!(d["history"][4]["user"], "anonymous");
+    assert_eq!(d["history"][4]["user"], DEFAULT_TOKEN);
 
     // Unknown signal, wrong content type, oversized body.
     let r = post_json(

@@ -30,6 +30,7 @@ mod fetch;
 mod series;
 mod signals;
 mod triage;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -43,6 +44,7 @@ pub use fetch::{FetchState, SourceRow};
 pub use series::{SeriesPoint, SeriesRow};
 pub use signals::{NewSignal, SignalRow};
 pub use triage::{NewTriage, TriageAction, TriageRow};
+pub use users::{Credentials, Role, SessionUser, TokenRow, UserChange, UserRow};
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -51,6 +53,7 @@ pub type Result<T> = std::result::Result<T, StoreError>;
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_triage.sql"),
+    include_str!("migrations/0003_users.sql"),
 ];
 
 /// Schema version this build writes.

@@ -42,6 +42,10 @@ enum Command {
     Run(cmd::run::Args),
     /// Show what the store holds, and check that the search index agrees with it.
     Status(cmd::status::Args),
+    /// Manage the users who may log in to the dashboard (add, list, passwd, disable, enable).
+    User(cmd::user::Args),
+    /// Manage API tokens for programs (add, revoke, list).
+    Token(cmd::token::Args),
 }
 
 fn main() -> ExitCode {
@@ -68,6 +72,8 @@ fn main() -> ExitCode {
         Command::Reanalyze(args) => cmd::reanalyze::run(args),
         Command::Status(args) => cmd::status::run(args),
         Command::Run(args) => cmd::run::run(args),
+        Command::User(args) => cmd::user::run(args),
+        Command::Token(args) => cmd::token::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,7 +1,8 @@
 //! `waspada demo`: the README's first command. Ninety days of synthetic Indonesian and
 //! English news with four outbreaks that grow (dengue in Garut, rabies in Sikka, a
 //! school-meal poisoning in Cianjur, African swine fever in NTT) go into a fresh data
-//! directory; detection runs over every week; the dashboard opens on it.
+//! directory; detection runs over every week; the dashboard opens on it, with a `demo`
+//! admin whose password is made anew at each run and printed next to the address.
 
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -14,7 +15,11 @@ use waspada_pipeline::DataDir;
 use waspada_pipeline::detect::{DetectOptions, detect};
 use waspada_pipeline::files::InputItem;
 use waspada_pipeline::ingest::{IngestOptions, ingest};
-use waspada_serve::AppState;
+use waspada_serve::{AppState, accounts};
+use waspada_store::Role;
+
+/// The demo's account (an admin, so the users page can be tried too).
+const DEMO_USER: &str = "demo";
 
 /// Arguments of `waspada demo`.
 #[derive(clap::Args)]
@@ -86,6 +91,14 @@ pub fn run(args: Args) -> Result<ExitCode> {
             ..DetectOptions::default()
         },
     )?;
+    // A fresh password at every run: nothing to guess, nothing written down anywhere.
+    let password = accounts::random_password(16)?;
+    if store.credentials(DEMO_USER)?.is_some() {
+        accounts::change_password(&mut store, DEMO_USER, &password)?;
+    } else {
+        accounts::create_user(&mut store, DEMO_USER, Role::Admin, &password)?;
+    }
+    let login = format!("login: user {DEMO_USER}, password {password}   (new at every run)");
     let stats = store.stats()?;
     println!(
         "stored {} articles ({} new now), {} outbreak reports, {} events; {} signals as of {}",
@@ -98,11 +111,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     );
     drop(store);
     if args.no_serve {
+        println!("{login}");
         return Ok(ExitCode::SUCCESS);
     }
     let mut state = AppState::open(dir.root()).context("cannot open the demo data")?;
     state.synthetic = true;
-    println!("login: none needed yet (the dashboard is for this machine only: 127.0.0.1)");
-    super::serve::serve(state, args.addr)?;
+    super::serve::serve(state, args.addr, Some(&login))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -15,3 +15,5 @@ pub mod search;
 pub mod serve;
 pub mod signals;
 pub mod status;
+pub mod token;
+pub mod user;
