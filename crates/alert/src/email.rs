@@ -156,6 +156,12 @@ impl Labels {
     }
 }
 
+/// Whether `s` is one e-mail address (`name@example.go.id`, optionally with a display
+/// name), as the mail library will accept it.
+pub fn is_address(s: &str) -> bool {
+    s.len() <= 254 && s.parse::<Mailbox>().is_ok()
+}
+
 /// An SMTP connection recipe: STARTTLS required, AUTH when a user is configured.
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,

@@ -53,6 +53,7 @@ mod openapi;
 mod pages;
 mod query;
 mod static_files;
+pub mod subscriptions;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -78,6 +79,9 @@ pub struct AppState {
     pub data_dir: DataDir,
     /// The data are synthetic (the demo): every page says so in a banner.
     pub synthetic: bool,
+    /// Alert settings (`[alerts]` of waspada.toml): the public address for feed and CAP
+    /// links, the CAP sender.
+    pub alerts: waspada_alert::AlertsConfig,
     pool: Arc<db::Pool>,
     search: Arc<Result<SearchIndex, String>>,
 }
@@ -98,6 +102,7 @@ impl AppState {
         Ok(AppState {
             data_dir,
             synthetic: false,
+            alerts: waspada_alert::AlertsConfig::default(),
             pool: Arc::new(pool),
             search: Arc::new(search),
         })
@@ -120,6 +125,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(api::routes())
         .merge(pages::routes())
+        .merge(subscriptions::routes())
         .merge(static_files::routes())
         .fallback(error::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

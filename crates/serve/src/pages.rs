@@ -49,14 +49,19 @@ pub(crate) fn routes() -> Router<AppState> {
 /// language.
 #[derive(Debug, Clone)]
 pub(crate) struct Ui {
-    lang: Lang,
-    synthetic: bool,
-    nav: &'static str,
-    switch_url: String,
-    set_cookie: bool,
+    pub(crate) lang: Lang,
+    pub(crate) synthetic: bool,
+    pub(crate) nav: &'static str,
+    pub(crate) switch_url: String,
+    pub(crate) set_cookie: bool,
 }
 
 impl Ui {
+    /// The page's language.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// A UI string.
     pub(crate) fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)
@@ -99,16 +104,16 @@ impl Ui {
         self.time(&Some(*ms))
     }
 
-    fn is(&self, nav: &str) -> bool {
+    pub(crate) fn is(&self, nav: &str) -> bool {
         self.nav == nav
     }
 
-    fn with_nav(mut self, nav: &'static str) -> Ui {
+    pub(crate) fn with_nav(mut self, nav: &'static str) -> Ui {
         self.nav = nav;
         self
     }
 
-    fn error(&self, e: ApiError) -> Response {
+    pub(crate) fn error(&self, e: ApiError) -> Response {
         let status = e.status;
         let page = ErrorPage {
             ui: self.clone(),
@@ -124,7 +129,7 @@ impl Ui {
         r
     }
 
-    fn render(&self, page: &impl Template) -> Response {
+    pub(crate) fn render(&self, page: &impl Template) -> Response {
         let body = match page.render() {
             Ok(b) => b,
             Err(e) => return ApiError::internal("rendering a page", e).into_response(),
