@@ -7,6 +7,9 @@
 //! [detect]
 //! methods = ["ears-c2", "farrington"]
 //!
+//! [alerts]                     # optional: see waspada_alert::AlertsConfig
+//! base_url = "https://waspada.dinkes.example.go.id"
+//!
 //! [[source]]
 //! name = "Antara — Kesehatan"
 //! kind = "feed"                # feed | page
@@ -35,6 +38,9 @@ pub struct Config {
     /// The sources polled by `waspada run`.
     #[serde(default, rename = "source")]
     pub sources: Vec<SourceConfig>,
+    /// Alert delivery (`[alerts]`); without it, `waspada run` sends no alerts.
+    #[serde(default)]
+    pub alerts: Option<waspada_alert::AlertsConfig>,
 }
 
 /// Detection settings.
@@ -184,6 +190,9 @@ impl Config {
                 )));
             }
         }
+        if let Some(problem) = config.alerts.as_ref().and_then(|a| a.problem()) {
+            return Err(invalid(problem));
+        }
         if !matches!(config.detect.frequency.as_str(), "weekly" | "daily") {
             return Err(invalid(
                 "detect: frequency must be \"weekly\" or \"daily\"".into(),
@@ -242,6 +251,9 @@ mod tests {
         let err =
             Config::parse("[detect]\nmethods = [\"magic\"]\n", Path::new("w.toml")).unwrap_err();
         assert!(err.to_string().contains("unknown method"), "{err}");
+        let err =
+            Config::parse("[alerts]\nbase_url = \"ftp://x\"\n", Path::new("w.toml")).unwrap_err();
+        assert!(err.to_string().contains("base_url"), "{err}");
         let err = Config::parse("[[source]]\nname = 1\n", Path::new("w.toml")).unwrap_err();
         assert!(err.to_string().contains("w.toml"), "{err}");
     }

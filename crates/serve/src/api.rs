@@ -35,6 +35,11 @@ api_routes! {
     get "/api/signals.csv" => signals_csv;
     get "/api/signals/{id}" => get_signal;
     post "/api/signals/{id}/triage" => post_triage;
+    get "/api/signals/{id}/cap.xml" => crate::subscriptions::signal_cap;
+    get "/api/alerts" => crate::subscriptions::list_alerts;
+    get "/api/subscriptions" => crate::subscriptions::list_subscriptions;
+    post "/api/subscriptions" => crate::subscriptions::create_subscription;
+    delete "/api/subscriptions/{id}" => crate::subscriptions::delete_subscription;
     get "/api/events" => list_events;
     get "/api/events.csv" => events_csv;
     get "/api/events.geojson" => events_geojson;

@@ -3,8 +3,9 @@
 //!
 //! # What the layer does, in order
 //!
-//! 1. **Public paths** pass: `/login`, `/healthz`, `/assets/*`, `/api/openapi.json`
-//!    ([`is_public`]). A `POST /login` must still come from this site (below).
+//! 1. **Public paths** pass: `/login`, `/healthz`, `/assets/*`, `/api/openapi.json`, and
+//!    the Atom feeds under `/feeds/`, whose unguessable address is their only credential
+//!    because feed readers cannot log in ([`is_public`]). A `POST /login` must still come from this site (below).
 //! 2. **Authentication.** `Authorization: Bearer <token>` (an API token, for machines) or
 //!    the session cookie [`SESSION_COOKIE`] (people, after `/login`). A bearer header that
 //!    is not a live token is refused, never ignored. Without either, pages redirect to
@@ -134,7 +135,9 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
 
 /// Paths anyone may request.
 pub fn is_public(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/api/openapi.json") || path.starts_with("/assets/")
+    matches!(path, "/login" | "/healthz" | "/api/openapi.json")
+        || path.starts_with("/assets/")
+        || path.starts_with("/feeds/")
 }
 
 /// Paths only admins may request.
@@ -420,6 +423,7 @@ mod tests {
     #[test]
     fn path_classes() {
         assert!(is_public("/assets/app.js") && is_public("/login"));
+        assert!(is_public("/feeds/0123abcd.atom") && !is_public("/feedsx"));
         assert!(!is_public("/login/x") && !is_public("/api/signals") && !is_public("/"));
         assert!(is_admin_only("/settings/users") && is_admin_only("/api/users/3"));
         assert!(!is_admin_only("/settings/usersx") && !is_admin_only("/settings"));

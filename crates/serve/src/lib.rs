@@ -64,6 +64,7 @@ mod pages;
 mod query;
 mod settings;
 mod static_files;
+pub mod subscriptions;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -92,6 +93,9 @@ pub struct AppState {
     /// Session cookies carry `Secure` (the default). Turn off only for plain HTTP on a
     /// loopback address with a client that refuses `Secure` cookies there (see [`auth`]).
     pub secure_cookies: bool,
+    /// Alert settings (`[alerts]` of waspada.toml): the public address for feed and CAP
+    /// links, the CAP sender.
+    pub alerts: waspada_alert::AlertsConfig,
     pool: Arc<db::Pool>,
     throttle: Arc<accounts::Throttle>,
     search: Arc<Result<SearchIndex, String>>,
@@ -114,6 +118,7 @@ impl AppState {
             data_dir,
             synthetic: false,
             secure_cookies: true,
+            alerts: waspada_alert::AlertsConfig::default(),
             pool: Arc::new(pool),
             throttle: Arc::new(accounts::Throttle::default()),
             search: Arc::new(search),
@@ -140,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(pages::routes())
         .merge(login::routes())
         .merge(settings::routes())
+        .merge(subscriptions::routes())
         .merge(static_files::routes())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .fallback(error::not_found)

@@ -52,9 +52,9 @@ pub(crate) fn routes() -> Router<AppState> {
 pub(crate) struct Ui {
     pub(crate) lang: Lang,
     pub(crate) synthetic: bool,
-    nav: &'static str,
+    pub(crate) nav: &'static str,
     pub(crate) switch_url: String,
-    set_cookie: bool,
+    pub(crate) set_cookie: bool,
     /// The session's CSRF token (empty without a session).
     pub(crate) csrf_token: String,
     /// The logged-in user, if any.
@@ -62,6 +62,11 @@ pub(crate) struct Ui {
 }
 
 impl Ui {
+    /// The page's language.
+    pub(crate) fn lang(&self) -> Lang {
+        self.lang
+    }
+
     /// A UI string.
     pub(crate) fn t(&self, key: &str) -> &'static str {
         self.lang.t(key)

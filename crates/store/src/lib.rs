@@ -21,8 +21,11 @@
 //!   clustering is a lookup, not a scan.
 //! - **Migrations** are numbered SQL files applied in order and recorded in
 //!   `PRAGMA user_version`; a store newer than the binary is refused, not damaged.
+//! - **Alerts are an outbox** ([`Store::enqueue_alerts`]): one row per signal ×
+//!   subscription, written before anything is sent, with its delivery state.
 #![deny(missing_docs)]
 
+mod alerts;
 mod articles;
 mod error;
 mod events;
@@ -37,6 +40,9 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags, Transaction};
 
+pub use alerts::{
+    AlertCandidate, AlertFilter, AlertRow, Delivery, NewAlert, NewSubscription, Subscription,
+};
 pub use articles::{ArticleRecord, Inserted, NewArticle, StoredAnalysis};
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow};
@@ -54,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_triage.sql"),
     include_str!("migrations/0003_users.sql"),
+    include_str!("migrations/0004_alerts.sql"),
 ];
 
 /// Schema version this build writes.

@@ -172,11 +172,12 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::NewSignal;
 
-    fn store_with_signal() -> (Store, i64) {
+    /// A store holding one dengue signal in Garut; the fixture of store tests.
+    pub(crate) fn store_with_signal() -> (Store, i64) {
         let mut store = Store::in_memory().unwrap();
         let b = store.batch().unwrap();
         let id = b

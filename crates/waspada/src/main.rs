@@ -40,6 +40,9 @@ enum Command {
     Reanalyze(cmd::reanalyze::Args),
     /// Poll the sources of waspada.toml forever: fetch, analyse, store, index, detect.
     Run(cmd::run::Args),
+    /// Alerts: send what is due to subscribers (e-mail, webhooks, feeds), once.
+    #[command(subcommand)]
+    Alerts(cmd::alerts::Command),
     /// Show what the store holds, and check that the search index agrees with it.
     Status(cmd::status::Args),
     /// Manage the users who may log in to the dashboard (add, list, passwd, disable, enable).
@@ -74,6 +77,7 @@ fn main() -> ExitCode {
         Command::Run(args) => cmd::run::run(args),
         Command::User(args) => cmd::user::run(args),
         Command::Token(args) => cmd::token::run(args),
+        Command::Alerts(c) => cmd::alerts::run(c),
     };
     match result {
         Ok(code) => code,

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod alerts;
 pub mod analyze;
 pub mod bench;
 pub mod bench_ingest;

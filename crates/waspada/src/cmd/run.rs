@@ -1,5 +1,6 @@
 //! `waspada run`: the long-running job. Polls the sources of `waspada.toml` on their
-//! intervals, stores and indexes what is new, and runs detection after every round.
+//! intervals, stores and indexes what is new, runs detection after every round, and sends
+//! the alerts that are due when `[alerts]` is configured.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,6 +34,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     indexer.catch_up(&store)?;
     let poller = Poller::new(&config).context("cannot set up the HTTP client")?;
     let detect_options = config.detect_options();
+    let dispatcher = match &config.alerts {
+        Some(a) => Some(super::alerts::dispatcher(a.clone())?),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -74,6 +79,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
                     "detection: {} series, {n} signal(s) in the latest periods",
                     d.series
                 );
+            }
+            // Every round, not only after detection: retries come due on their own.
+            if let Some(dispatcher) = &dispatcher {
+                match dispatcher
+                    .run_once(&mut store, waspada_store::now_ms())
+                    .await
+                {
+                    Ok(pass) => super::alerts::report(&pass),
+                    Err(e) => eprintln!("alerts: FAILED: {e}"),
+                }
             }
             if args.once {
                 return Ok::<_, anyhow::Error>(());
