@@ -323,12 +323,14 @@ impl Iterator for JsonLines {
                 let error = format!("line is longer than {} MB; skipped", MAX_ITEM_BYTES >> 20);
                 return Some(InputItem::Failed { id: at, error });
             }
-            return Some(parse_line(&buf, at));
+            return Some(article_from_json_line(&buf, at));
         }
     }
 }
 
-fn parse_line(line: &[u8], at: String) -> InputItem {
+/// One article from one line of JSON Lines (UTF-8, one JSON object), or why it is not one;
+/// see [`article_from_json`]. `at` names the line (`file:line`).
+pub fn article_from_json_line(line: &[u8], at: String) -> InputItem {
     let text = match std::str::from_utf8(line) {
         Ok(t) => t,
         Err(e) => {
@@ -339,15 +341,19 @@ fn parse_line(line: &[u8], at: String) -> InputItem {
             return InputItem::Failed { id: at, error };
         }
     };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            return InputItem::Failed {
-                id: at,
-                error: format!("line is not JSON: {e}"),
-            };
-        }
-    };
+    match serde_json::from_str(text) {
+        Ok(value) => article_from_json(&value, at),
+        Err(e) => InputItem::Failed {
+            id: at,
+            error: format!("line is not JSON: {e}"),
+        },
+    }
+}
+
+/// One article from a JSON value in the JSON Lines shape (`text` required; `id`, `title`,
+/// `published`, `url`, `lang`, `source` or `outlet` optional; other fields ignored), or
+/// why it is not one. `at` names the input when the value has no `id`.
+pub fn article_from_json(value: &serde_json::Value, at: String) -> InputItem {
     let id = match value.get("id") {
         Some(serde_json::Value::String(s)) => s.clone(),
         Some(serde_json::Value::Number(n)) => n.to_string(),
@@ -356,7 +362,7 @@ fn parse_line(line: &[u8], at: String) -> InputItem {
     if !value.is_object() {
         return InputItem::Failed {
             id,
-            error: "line is JSON but not an object with a \"text\" field".into(),
+            error: "the JSON value is not an object with a \"text\" field".into(),
         };
     }
     match value.get("text") {

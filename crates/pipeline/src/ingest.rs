@@ -135,7 +135,7 @@ pub fn ingest(
         }
         // Screened against what is committed; a copy inside the batch being written is
         // still caught when it is stored.
-        let fresh = screen(store, batch, &mut summary)?;
+        let (fresh, _) = screen(store, batch, &mut summary)?;
         let writing = std::mem::take(&mut pending);
         let (next, written) = rayon::join(
             || prepare_all(&preparer, fresh),
@@ -144,7 +144,7 @@ pub fn ingest(
                     return Ok(());
                 }
                 let before = store.max_article_id()?;
-                let docs = store_prepared(store, &writing, &mut summary)?;
+                let (docs, _) = store_prepared(store, &writing, &mut summary)?;
                 if let Some(ix) = indexer.as_deref_mut() {
                     let after = store.max_article_id()?;
                     ix.add_new(store, docs, before, after)?;
@@ -173,19 +173,69 @@ pub fn ingest_batch(
     batch: Vec<Incoming>,
     summary: &mut IngestSummary,
 ) -> Result<Vec<SearchDoc>, PipelineError> {
-    let fresh = screen(store, batch, summary)?;
+    let (fresh, _) = screen(store, batch, summary)?;
     let prepared = prepare_all(preparer, fresh);
-    store_prepared(store, &prepared, summary)
+    Ok(store_prepared(store, &prepared, summary)?.0)
 }
 
+/// What [`ingest_each`] stored.
+#[derive(Debug, Clone, Default)]
+pub struct EachStored {
+    /// What happened to each article, in the order given.
+    pub outcomes: Vec<Inserted>,
+    /// Search documents of the new articles, for [`Indexer::add_new`].
+    pub docs: Vec<SearchDoc>,
+    /// The highest article id before the transaction.
+    pub id_before: i64,
+    /// The highest article id after it.
+    pub id_after: i64,
+}
+
+/// Stores `batch` in one transaction and says what happened to each article, in order
+/// (the push API answers per article). Articles whose URL is already stored are not
+/// analysed. Indexing and the series refresh are left to the caller, so that a busy
+/// index cannot hide what the store committed.
+pub fn ingest_each(
+    store: &mut Store,
+    preparer: &Preparer,
+    batch: Vec<Incoming>,
+    summary: &mut IngestSummary,
+) -> Result<EachStored, PipelineError> {
+    summary.seen += batch.len() as u64;
+    let (fresh, known) = screen(store, batch, summary)?;
+    let prepared = prepare_all(preparer, fresh);
+    let id_before = store.max_article_id()?;
+    let (docs, stored) = store_prepared(store, &prepared, summary)?;
+    let id_after = store.max_article_id()?;
+    let mut stored = stored.into_iter();
+    let outcomes = known
+        .into_iter()
+        .filter_map(|k| {
+            k.map(|id| Inserted::SameUrl { id })
+                .or_else(|| stored.next())
+        })
+        .collect();
+    Ok(EachStored {
+        outcomes,
+        docs,
+        id_before,
+        id_after,
+    })
+}
+
+/// Articles with their canonical URLs.
+type Fresh = Vec<(Incoming, Option<String>)>;
+
 /// Drops the articles whose URL is already stored: a re-run over the same dump costs
-/// lookups only, not analyses.
+/// lookups only, not analyses. Also returns, per article in order, the stored id of its
+/// URL (`None` for the articles kept).
 fn screen(
     store: &Store,
     batch: Vec<Incoming>,
     summary: &mut IngestSummary,
-) -> Result<Vec<(Incoming, Option<String>)>, PipelineError> {
+) -> Result<(Fresh, Vec<Option<i64>>), PipelineError> {
     let mut fresh = Vec::with_capacity(batch.len());
+    let mut known = Vec::with_capacity(batch.len());
     for inc in batch {
         let canonical = inc.article.url.as_deref().map(waspada_fetch::canonical_url);
         match canonical
@@ -193,11 +243,17 @@ fn screen(
             .map(|u| store.article_id_for_url(u))
             .transpose()?
         {
-            Some(Some(_)) => summary.same_url += 1,
-            _ => fresh.push((inc, canonical)),
+            Some(Some(id)) => {
+                summary.same_url += 1;
+                known.push(Some(id));
+            }
+            _ => {
+                known.push(None);
+                fresh.push((inc, canonical));
+            }
         }
     }
-    Ok(fresh)
+    Ok((fresh, known))
 }
 
 /// Analyses and hashes a batch on every core.
@@ -212,16 +268,20 @@ fn prepare_all(preparer: &Preparer, fresh: Vec<(Incoming, Option<String>)>) -> V
         .collect()
 }
 
-/// Stores prepared articles in one transaction.
+/// Stores prepared articles in one transaction. Returns the search documents of the new
+/// articles and what happened to each article, in order.
 fn store_prepared(
     store: &mut Store,
     prepared: &[Prepared],
     summary: &mut IngestSummary,
-) -> Result<Vec<SearchDoc>, PipelineError> {
+) -> Result<(Vec<SearchDoc>, Vec<Inserted>), PipelineError> {
     let b = store.batch()?;
     let mut docs = Vec::new();
+    let mut outcomes = Vec::with_capacity(prepared.len());
     for p in prepared {
-        match b.insert_article(&p.article)? {
+        let inserted = b.insert_article(&p.article)?;
+        outcomes.push(inserted);
+        match inserted {
             Inserted::New {
                 id,
                 cluster_id,
@@ -258,5 +318,5 @@ fn store_prepared(
         }
     }
     b.commit()?;
-    Ok(docs)
+    Ok((docs, outcomes))
 }

@@ -44,6 +44,7 @@ api_routes! {
     get "/api/events.csv" => events_csv;
     get "/api/events.geojson" => events_geojson;
     get "/api/events/{id}" => get_event;
+    post "/api/articles" => crate::push::push_articles;
     get "/api/articles/{id}" => get_article;
     get "/api/series" => get_series;
     get "/api/places.geojson" => places_geojson;

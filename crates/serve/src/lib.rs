@@ -61,6 +61,7 @@ pub mod i18n;
 mod login;
 mod openapi;
 mod pages;
+pub mod push;
 mod query;
 mod settings;
 mod static_files;
@@ -79,7 +80,7 @@ pub use api::API_ROUTES;
 pub use error::{ApiError, ServeError};
 
 /// Largest request body accepted (JSON or form), in bytes. Triage requests are tiny; the
-/// push-ingest endpoint, when it comes, will set its own larger limit.
+/// push-ingest endpoint sets its own larger limit ([`push::PUSH_MAX_BODY_BYTES`]).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// What every request handler shares: the data directory, a pool of store connections,

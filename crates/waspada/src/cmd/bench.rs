@@ -31,6 +31,10 @@ pub struct Args {
     /// Seed of the synthetic corpus.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    /// `bench ingest`: keep the data directory it built here (a store for load tests,
+    /// e.g. `scripts/loadtest.sh`) instead of deleting it.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
     /// Start-up runs of `waspada analyze` on one article.
     #[arg(long, default_value_t = 5)]
     pub startup_runs: usize,
@@ -39,7 +43,12 @@ pub struct Args {
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
     if args.target == "ingest" {
-        super::bench_ingest::run(args.articles.unwrap_or(100_000), args.seed, args.queries)?;
+        super::bench_ingest::run(
+            args.articles.unwrap_or(100_000),
+            args.seed,
+            args.queries,
+            args.keep.as_deref(),
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     let n = args.articles.unwrap_or(20_000);

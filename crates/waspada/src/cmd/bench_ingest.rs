@@ -58,8 +58,16 @@ const WORDS: &[&str] = &[
     "vaccination",
 ];
 
-/// Runs the benchmark over `n` articles and `queries` searches.
-pub fn run(n: usize, seed: u64, queries: usize) -> Result<()> {
+/// Runs the benchmark over `n` articles and `queries` searches; moves the data directory
+/// to `keep` at the end when given.
+pub fn run(n: usize, seed: u64, queries: usize, keep: Option<&Path>) -> Result<()> {
+    if let Some(k) = keep {
+        ensure!(
+            !k.exists(),
+            "{} exists; --keep needs a new directory",
+            k.display()
+        );
+    }
     let dir = std::env::temp_dir().join(format!("waspada-bench-ingest-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let corpus = dir.join("corpus.jsonl");
@@ -174,6 +182,15 @@ pub fn run(n: usize, seed: u64, queries: usize) -> Result<()> {
         ms(scan),
         scan.as_secs_f64() / pct(0.99).as_secs_f64()
     );
+    drop((indexer, store));
+    if let Some(k) = keep {
+        // A rename when on the same file system, else a copy.
+        if std::fs::rename(&data, k).is_err() {
+            let status = Command::new("cp").arg("-r").arg(&data).arg(k).status()?;
+            ensure!(status.success(), "cannot copy the data to {}", k.display());
+        }
+        println!("data directory kept in {}", k.display());
+    }
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
 }
