@@ -21,11 +21,21 @@ const shots = process.env.WASPADA_SCREENSHOTS || "e2e-screenshots";
 mkdirSync(shots, { recursive: true });
 const problems = [];
 
-// Logs in as a test user. Nothing to do today: the server has no logins yet. When the
-// login branch lands (/login with a session cookie, `waspada user add`), fill this in;
-// every step below runs after it.
+// Logs in as the analyst the Rust driver created (WASPADA_E2E_USER / _PASSWORD), through
+// the login form, as a person would.
+const user = process.env.WASPADA_E2E_USER;
+const password = process.env.WASPADA_E2E_PASSWORD;
+const token = process.env.WASPADA_E2E_TOKEN;
+if (!user || !password || !token) {
+  console.error("WASPADA_E2E_USER, WASPADA_E2E_PASSWORD and WASPADA_E2E_TOKEN must be set");
+  process.exit(2);
+}
+
 async function login(page) {
-  void page;
+  await page.goto(base + "/login?next=/signals");
+  await page.fill("input[name=username]", user);
+  await page.fill("input[name=password]", password);
+  await Promise.all([page.waitForURL(/\/signals/), page.locator("form.login button").click()]);
 }
 
 async function step(name, body) {
@@ -46,8 +56,10 @@ async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
 
-async function api(path, init) {
-  const res = await fetch(base + path, init);
+// The API as a machine calls it: with the API token.
+async function api(path, init = {}) {
+  const headers = { ...(init.headers || {}), authorization: `Bearer ${token}` };
+  const res = await fetch(base + path, { ...init, headers });
   const body = await res.json();
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}: ${JSON.stringify(body)}`);
   return body;
@@ -66,8 +78,12 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 const page = context.pages()[0] || (await context.newPage());
 const dialogs = [];
 page.on("pageerror", (e) => problems.push(`page error on ${page.url()}: ${e.message}`));
+// A refused login answers 401, which Chromium logs as a failed load: expected only there.
+let expectRefusal = false;
 page.on("console", (m) => {
-  if (m.type() === "error") problems.push(`console error on ${page.url()}: ${m.text()}`);
+  if (m.type() !== "error") return;
+  if (expectRefusal && m.text().includes("status of 401")) return;
+  problems.push(`console error on ${page.url()}: ${m.text()}`);
 });
 page.on("dialog", async (d) => {
   dialogs.push(`${d.type()} "${d.message()}" on ${page.url()}`);
@@ -75,7 +91,34 @@ page.on("dialog", async (d) => {
 });
 
 try {
-  await login(page);
+  await step("without a login, pages lead to the login form and the API refuses", async () => {
+    await page.goto(base + "/signals");
+    check(new URL(page.url()).pathname === "/login", `/signals opened ${page.url()} without a login`);
+    const res = await fetch(base + "/api/signals");
+    check(res.status === 401, `the API answered ${res.status} without a login`);
+  });
+
+  await step("a wrong password is refused", async () => {
+    await page.goto(base + "/login");
+    await page.fill("input[name=username]", user);
+    await page.fill("input[name=password]", password + "x");
+    expectRefusal = true;
+    try {
+      await page.locator("form.login button").click();
+      await page.waitForSelector("#login-message", { timeout: 10000 });
+    } finally {
+      expectRefusal = false;
+    }
+    check(new URL(page.url()).pathname === "/login", `a wrong password led to ${page.url()}`);
+  });
+
+  await step("log in", async () => {
+    await login(page);
+    const cookies = await page.context().cookies(base);
+    const session = cookies.find((c) => c.name === "waspada_session");
+    check(session && session.httpOnly, "no HttpOnly session cookie after logging in");
+    check((await page.locator("#who").innerText()).includes(user), "the header does not name the user");
+  });
 
   let signalId;
   await step("signals are listed after the demo ingest", async () => {

@@ -1,7 +1,8 @@
 //! The dashboard in a real browser: builds the demo data directory, starts `waspada serve`
 //! on a free loopback port and runs `node e2e/run.mjs` (Debian's chromium driven by
-//! playwright-core) against it: signals, triage that survives a reload, the language
-//! switch, the map, and a hostile article pushed through the API that must run nothing.
+//! playwright-core) against it: logging in, signals, triage that survives a reload, the
+//! language switch, the map, and a hostile article pushed through the API that must run
+//! nothing.
 //!
 //! Needs node, chromium (`WASPADA_CHROMIUM`, default `/usr/bin/chromium`) and `npm ci` in
 //! `e2e/`; `.ci/run` installs them and sets `WASPADA_CI=1`, under which a missing tool is a
@@ -12,6 +13,10 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// The analyst the browser logs in as (in a throwaway data directory).
+const E2E_USER: &str = "e2e-analis";
+const E2E_PASSWORD: &str = "uji-peramban-2026-rahasia";
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -94,6 +99,43 @@ fn dashboard_in_chromium() {
         String::from_utf8_lossy(&demo.stderr)
     );
 
+    // The browser logs in as an analyst, as a person would; the hostile article is pushed
+    // with an API token, as a partner's system would.
+    let mut add = Command::new(waspada)
+        .args([
+            "user",
+            "add",
+            E2E_USER,
+            "--role",
+            "analyst",
+            "--password-stdin",
+            "--data",
+        ])
+        .arg(&data)
+        .env_remove("WASPADA_DATA")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("run waspada user add");
+    {
+        use std::io::Write;
+        let mut stdin = add.stdin.take().unwrap();
+        writeln!(stdin, "{E2E_PASSWORD}").unwrap();
+    }
+    assert!(add.wait().unwrap().success(), "waspada user add failed");
+    let token = Command::new(waspada)
+        .args(["token", "add", "e2e-partner", "--role", "analyst", "--data"])
+        .arg(&data)
+        .env_remove("WASPADA_DATA")
+        .output()
+        .expect("run waspada token add");
+    assert!(token.status.success(), "waspada token add failed");
+    let token = String::from_utf8(token.stdout).unwrap().trim().to_string();
+    assert!(
+        token.starts_with("wsp_"),
+        "unexpected token output {token:?}"
+    );
+
     let port = free_port();
     let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
     let _server = Server(
@@ -124,6 +166,9 @@ fn dashboard_in_chromium() {
         .arg(format!("http://{addr}"))
         .env("WASPADA_SCREENSHOTS", &shots)
         .env("WASPADA_CHROMIUM", &chromium)
+        .env("WASPADA_E2E_USER", E2E_USER)
+        .env("WASPADA_E2E_PASSWORD", E2E_PASSWORD)
+        .env("WASPADA_E2E_TOKEN", &token)
         .current_dir(&e2e)
         .output()
         .expect("run node e2e/run.mjs");
