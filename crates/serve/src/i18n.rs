@@ -188,6 +188,10 @@ pub const ID: &[(&str, &str)] = &[
     ("event", "Kejadian"),
     ("history", "Riwayat triase"),
     ("reports", "Laporan (riwayat)"),
+    (
+        "earlier_reports",
+        "laporan sebelumnya tidak ditampilkan; semuanya ada di API:",
+    ),
     ("source_articles", "Artikel sumber"),
     ("klb", "KLB ditetapkan"),
     ("first_report", "Laporan pertama"),
@@ -212,7 +216,7 @@ pub const ID: &[(&str, &str)] = &[
     ("map_title", "Peta kejadian"),
     (
         "map_intro",
-        "Setiap lingkaran adalah satu kejadian, diwarnai menurut tingkatnya. Tanpa peta dasar: hanya koordinat.",
+        "Setiap lingkaran adalah satu kejadian, diwarnai menurut tingkatnya. Tanpa peta dasar: hanya koordinat. Bawaannya 90 hari terakhir; kosongkan tanggal untuk seluruh arsip.",
     ),
     ("map_no_js", "Peta memerlukan JavaScript."),
     ("timeline_title", "Lini masa deret"),
@@ -394,6 +398,10 @@ pub const EN: &[(&str, &str)] = &[
     ("event", "Event"),
     ("history", "Triage history"),
     ("reports", "Reports (history)"),
+    (
+        "earlier_reports",
+        "earlier reports are not shown; all of them are in the API:",
+    ),
     ("source_articles", "Source articles"),
     ("klb", "KLB declared"),
     ("first_report", "First report"),
@@ -418,7 +426,7 @@ pub const EN: &[(&str, &str)] = &[
     ("map_title", "Map of events"),
     (
         "map_intro",
-        "Each circle is one event, coloured by severity. No base map: coordinates only.",
+        "Each circle is one event, coloured by severity. No base map: coordinates only. By default the last 90 days; clear the dates for the whole archive.",
     ),
     ("map_no_js", "The map needs JavaScript."),
     ("timeline_title", "Series timeline"),

@@ -311,7 +311,16 @@ struct SignalPage {
 struct EventPage {
     ui: Ui,
     d: EventDetail,
+    /// Reports (and articles) left off the page, oldest first.
+    earlier: usize,
 }
+
+/// Most reports (and articles) an event page lists: the latest ones. A years-long event
+/// has thousands, which made the page megabytes long; the API keeps the whole list.
+const EVENT_PAGE_REPORTS: usize = 100;
+
+/// How far back the map looks by default, from the latest event.
+const MAP_DEFAULT_DAYS: i64 = 90;
 
 #[derive(Template)]
 #[template(path = "article.html")]
@@ -512,7 +521,17 @@ async fn event_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respon
         .with_store(move |s| query::event_detail(s, id, lang))
         .await
     {
-        Ok(Some(d)) => ui.render(&EventPage { ui: ui.clone(), d }),
+        Ok(Some(mut d)) => {
+            let earlier = d.reports.len().saturating_sub(EVENT_PAGE_REPORTS);
+            d.reports.drain(..earlier);
+            let extra = d.articles.len().saturating_sub(EVENT_PAGE_REPORTS);
+            d.articles.drain(..extra);
+            ui.render(&EventPage {
+                ui: ui.clone(),
+                d,
+                earlier,
+            })
+        }
         Ok(None) => ui.error(ApiError::not_found(format!("no event {id}"))),
         Err(e) => ui.error(e),
     }
@@ -544,8 +563,30 @@ async fn article_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Resp
     }
 }
 
-async fn map_page(ui: Ui, Q(f): Q<EventParams>) -> Response {
+async fn map_page(State(state): State<AppState>, ui: Ui, Q(mut f): Q<EventParams>) -> Response {
     let ui = ui.with_nav("map");
+    // Analysts open the map for what is happening now: without dates, the last 90 days
+    // before the latest event (an empty date in the form means the whole archive).
+    if f.since.is_none() && f.until.is_none() {
+        let latest = state
+            .with_store(|s| {
+                s.connection()
+                    .query_row("SELECT MAX(last_date) FROM events", [], |r| {
+                        r.get::<_, Option<String>>(0)
+                    })
+                    .map_err(|e| ApiError::internal("read the latest event date", e))
+            })
+            .await;
+        match latest {
+            Ok(latest) => {
+                f.since = latest
+                    .and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                    .and_then(|d| d.checked_sub(jiff::Span::new().days(MAP_DEFAULT_DAYS)).ok())
+                    .map(|d| d.to_string());
+            }
+            Err(e) => return ui.error(e),
+        }
+    }
     let klb = f.klb.map(|k| k.to_string());
     let q = query_string(&[
         ("disease", f.disease.as_deref()),

@@ -828,6 +828,58 @@ async fn language_switch_and_synthetic_banner() {
 }
 
 #[tokio::test]
+async fn map_opens_on_the_latest_90_days_and_event_pages_on_the_latest_reports() {
+    let app = app(false);
+    let events = ok_json(&app, "/api/events?limit=1").await;
+    let latest = events["items"][0]["last_date"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let since = latest
+        .parse::<jiff::civil::Date>()
+        .unwrap()
+        .checked_sub(jiff::Span::new().days(90))
+        .unwrap()
+        .to_string();
+    let map = get(&app, "/map").await;
+    assert!(
+        map.body.contains(&format!("data-query=\"?since={since}\"")),
+        "the map's default window: {}",
+        map.body
+    );
+    // An empty date (the form cleared) means the whole archive.
+    let all = get(&app, "/map?since=&until=").await;
+    assert!(all.body.contains("data-query=\"\""), "{}", all.body);
+
+    // The longest event lists only its latest reports, and says how many are left off.
+    let big = ok_json(&app, "/api/events?limit=500").await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .max_by_key(|e| e["n_reports"].as_i64().unwrap())
+        .unwrap()
+        .clone();
+    let id = big["id"].as_i64().unwrap();
+    let detail = ok_json(&app, &format!("/api/events/{id}")).await;
+    let n = detail["reports"].as_array().unwrap().len();
+    assert!(n > 100, "the fixture's longest event has only {n} reports");
+    let page = get(&app, &format!("/events/{id}?lang=en")).await;
+    let table = page.body.split("id=\"reports\"").nth(1).unwrap();
+    let table = table.split("</table>").next().unwrap();
+    assert_eq!(table.matches("<tr><td>").count(), 100);
+    assert!(
+        page.body.contains(&format!("{} earlier reports", n - 100)),
+        "{}",
+        page.body
+    );
+    let last = detail["reports"][n - 1]["article_id"].as_i64().unwrap();
+    assert!(
+        table.contains(&format!("/articles/{last}\"")),
+        "the latest report is listed"
+    );
+}
+
+#[tokio::test]
 async fn every_page_renders() {
     let app = app(true);
     let signal = ok_json(&app, "/api/signals?limit=1").await["items"][0]["id"]
