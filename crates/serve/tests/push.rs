@@ -2,11 +2,13 @@
 //! duplicate, what is refused and why, and that pushed articles reach events and search.
 
 use axum::body::{Body, to_bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+use waspada_serve::accounts::create_token;
 use waspada_serve::push::{PUSH_MAX_BODY_BYTES, PUSH_MAX_ITEMS};
 use waspada_serve::{AppState, router};
+use waspada_store::Role;
 
 /// Articles written for these tests (not taken from any outlet). `word` makes each one
 /// findable by search and distinct in text.
@@ -44,7 +46,6 @@ async fn send(app: &axum::Router, req: Request<Body>) -> Answer {
 async fn push(app: &axum::Router, content_type: &str, body: impl Into<Body>) -> Answer {
     let req = Request::post("/api/articles")
         .header(header::CONTENT_TYPE, content_type)
-        .header("x-waspada-user", "mitra")
         .body(body.into())
         .unwrap();
     send(app, req).await
@@ -54,9 +55,23 @@ async fn get(app: &axum::Router, uri: &str) -> Answer {
     send(app, Request::get(uri).body(Body::empty()).unwrap()).await
 }
 
+/// A fresh data directory, and the router as a partner's system sees it: every request
+/// carries the API token of `mitra`, an analyst (pushing needs one).
 fn fresh() -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();
-    let app = router(AppState::open(dir.path()).unwrap());
+    let state = AppState::open(dir.path()).unwrap();
+    let mut store = state.data_dir.store().unwrap();
+    let token = create_token(&mut store, "mitra", Role::Analyst).unwrap();
+    let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
+    let app = router(state).layer(axum::middleware::map_request(
+        move |mut req: Request<Body>| {
+            let bearer = bearer.clone();
+            async move {
+                req.headers_mut().insert(header::AUTHORIZATION, bearer);
+                req
+            }
+        },
+    ));
     (dir, app)
 }
 
