@@ -23,8 +23,9 @@
 //!   test checks them against the hand-written OpenAPI document served at
 //!   `/api/openapi.json`, in both directions.
 //! - **Every route behind one layer.** [`auth::guard`] wraps the whole router: a logged-in
-//!   session or an API token for everything but `/login`, `/healthz`, `/assets/*` and
-//!   `/api/openapi.json`; the CSRF token and a same-site origin for every change made with
+//!   session or an API token for everything but `/login`, `/healthz`, `/assets/*`,
+//!   `/api/openapi.json` and the Atom feeds under `/feeds/` (their address is their
+//!   credential); the CSRF token and a same-site origin for every change made with
 //!   the session cookie; `analyst` for changes and `admin` for user management. A route
 //!   added to [`router`] is covered by adding it, as long as it is merged in before the
 //!   layer. Accounts: [`accounts`] (also used by `waspada user` and `waspada token`).
