@@ -7,6 +7,11 @@ for p in string.gmatch(os.getenv("WRK_PATHS") or "/", "%S+") do
   paths[#paths + 1] = p
 end
 local delay_ms = tonumber(os.getenv("WRK_DELAY_MS") or "0")
+-- Every route but /login needs a login: the requests carry an API token.
+local headers = {}
+if os.getenv("WRK_AUTH") then
+  headers["Authorization"] = os.getenv("WRK_AUTH")
+end
 local n = 0
 
 function init(args)
@@ -16,7 +21,7 @@ end
 
 function request()
   n = n % #paths + 1
-  return wrk.format("GET", paths[n])
+  return wrk.format("GET", paths[n], headers)
 end
 
 function delay()

@@ -37,6 +37,10 @@ if [ ! -f "$DATA/waspada.sqlite" ]; then
   rm -f "$empty"
 fi
 
+# Every route needs a login: a viewer's API token, new at each run.
+TOKEN=$("$WASPADA" token add "loadtest-$(date +%s)" --role viewer --data "$DATA")
+AUTH="Bearer $TOKEN"
+
 "$WASPADA" serve --data "$DATA" --addr "127.0.0.1:$PORT" >/dev/null &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
@@ -45,11 +49,14 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
-json() { curl -fs "$BASE$1" | python3 -c "import json,sys; d=json.load(sys.stdin); $2"; }
+json() { curl -fs -H "Authorization: $AUTH" "$BASE$1" | python3 -c "import json,sys; d=json.load(sys.stdin); $2"; }
 echo "store: $(json /api/signals?limit=1 'print(d["total"], "signals")'), \
 $(json /api/events?limit=1 'print(d["total"], "events")')"
 EVENTS=$(json "/api/events?limit=20" 'print(" ".join("/events/%d" % e["id"] for e in d["items"]))')
 SIGNAL=$(json "/api/signals?limit=1" 'print(d["items"][0]["id"] if d["items"] else "")')
+# What the map page asks for by default: the 90 days before the latest event.
+LATEST=$(json "/api/events?limit=1" 'print(d["items"][0]["last_date"])')
+SINCE=$(date -d "$LATEST -90 days" +%F)
 SEARCHES="/search?q=demam+berdarah /search?q=campak+Bekasi /search?q=rabies /search?q=keracunan+sekolah \
 /search?q=cholera+outbreak /search?q=flu+burung&outbreak=true /search?q=difteri&place=32"
 
@@ -59,7 +66,8 @@ ENDPOINTS=(
   "api/signals/{id}|/api/signals/$SIGNAL"
   "page signals|/signals /signals?lang=en"
   "page map|/map"
-  "api/events.geojson (map data)|/api/events.geojson"
+  "api/events.geojson (map data)|/api/events.geojson?since=$SINCE"
+  "api/events.geojson (all)|/api/events.geojson"
   "page event|$EVENTS"
   "page search|$SEARCHES"
 )
@@ -70,7 +78,7 @@ out=$(mktemp)
 for e in "${ENDPOINTS[@]}"; do
   name=${e%%|*}
   paths=${e#*|}
-  WRK_PATHS="$paths" WRK_DELAY_MS=$delay wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency \
+  WRK_PATHS="$paths" WRK_DELAY_MS=$delay WRK_AUTH="$AUTH" wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency \
     -s scripts/loadtest.lua "$BASE" >"$out"
   # wrk prints latencies with their own unit (us, ms, s).
   to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
