@@ -568,13 +568,14 @@ async fn map_page(State(state): State<AppState>, ui: Ui, Q(mut f): Q<EventParams
     // Analysts open the map for what is happening now: without dates, the last 90 days
     // before the latest event (an empty date in the form means the whole archive).
     if f.since.is_none() && f.until.is_none() {
+        // The store lists events latest first: the first one has the latest date.
         let latest = state
             .with_store(|s| {
-                s.connection()
-                    .query_row("SELECT MAX(last_date) FROM events", [], |r| {
-                        r.get::<_, Option<String>>(0)
-                    })
-                    .map_err(|e| ApiError::internal("read the latest event date", e))
+                let filter = waspada_store::EventFilter {
+                    limit: 1,
+                    ..waspada_store::EventFilter::default()
+                };
+                Ok(s.events(&filter)?.pop().map(|e| e.last_date))
             })
             .await;
         match latest {
