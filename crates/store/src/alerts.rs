@@ -9,6 +9,7 @@
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 use serde::Serialize;
 
+use crate::signals::signal_from_row;
 use crate::{Result, SignalRow, Store, StoreError};
 
 /// A subscription to record.
@@ -216,25 +217,6 @@ fn alert_row(r: &Row<'_>) -> rusqlite::Result<AlertRow> {
     })
 }
 
-fn signal_row(r: &Row<'_>) -> rusqlite::Result<SignalRow> {
-    Ok(SignalRow {
-        id: r.get(0)?,
-        disease_id: r.get(1)?,
-        area_level: r.get(2)?,
-        area_code: r.get(3)?,
-        frequency: r.get(4)?,
-        period_start: r.get(5)?,
-        method: r.get(6)?,
-        observed: r.get(7)?,
-        expected: r.get(8)?,
-        upperbound: r.get(9)?,
-        score: r.get(10)?,
-        explanation: r.get(11)?,
-        status: r.get(12)?,
-        event_ids: Vec::new(),
-    })
-}
-
 const SIGNAL_COLUMNS: &str = "id, disease_id, area_level, area_code, frequency, period_start, \
      method, observed, expected, upperbound, score, explanation, status, detected_at";
 
@@ -355,7 +337,7 @@ impl Store {
             ))
             .map_err(StoreError::sql("prepare finding signals to alert on"))?;
         let rows: Vec<(SignalRow, i64)> = stmt
-            .query_map([since], |r| Ok((signal_row(r)?, r.get(13)?)))
+            .query_map([since], |r| Ok((signal_from_row(r)?, r.get(13)?)))
             .and_then(|rows| rows.collect())
             .map_err(StoreError::sql("find signals to alert on"))?;
         let mut out = Vec::with_capacity(rows.len());
@@ -390,7 +372,7 @@ impl Store {
             .query_row(
                 &format!("SELECT {SIGNAL_COLUMNS} FROM signals WHERE id = ?1"),
                 [id],
-                |r| Ok((signal_row(r)?, r.get(13)?)),
+                |r| Ok((signal_from_row(r)?, r.get(13)?)),
             )
             .optional()
             .map_err(StoreError::sql("read a signal"))

@@ -141,24 +141,10 @@ impl Store {
             )
             .map_err(StoreError::sql("prepare listing signals"))?;
         let rows = stmt
-            .query_map([if limit == 0 { i64::MAX } else { limit as i64 }], |r| {
-                Ok(SignalRow {
-                    id: r.get(0)?,
-                    disease_id: r.get(1)?,
-                    area_level: r.get(2)?,
-                    area_code: r.get(3)?,
-                    frequency: r.get(4)?,
-                    period_start: r.get(5)?,
-                    method: r.get(6)?,
-                    observed: r.get(7)?,
-                    expected: r.get(8)?,
-                    upperbound: r.get(9)?,
-                    score: r.get(10)?,
-                    explanation: r.get(11)?,
-                    status: r.get(12)?,
-                    event_ids: Vec::new(),
-                })
-            })
+            .query_map(
+                [if limit == 0 { i64::MAX } else { limit as i64 }],
+                signal_from_row,
+            )
             .map_err(StoreError::sql("list signals"))?;
         let mut out = rows
             .collect::<rusqlite::Result<Vec<_>>>()
@@ -187,4 +173,26 @@ impl Store {
             .optional()
             .map_err(StoreError::sql("read a signal status"))
     }
+}
+
+/// A signal from a row whose first 13 columns are, in order: id, disease_id, area_level,
+/// area_code, frequency, period_start, method, observed, expected, upperbound, score,
+/// explanation, status. Its events are left empty.
+pub(crate) fn signal_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignalRow> {
+    Ok(SignalRow {
+        id: r.get(0)?,
+        disease_id: r.get(1)?,
+        area_level: r.get(2)?,
+        area_code: r.get(3)?,
+        frequency: r.get(4)?,
+        period_start: r.get(5)?,
+        method: r.get(6)?,
+        observed: r.get(7)?,
+        expected: r.get(8)?,
+        upperbound: r.get(9)?,
+        score: r.get(10)?,
+        explanation: r.get(11)?,
+        status: r.get(12)?,
+        event_ids: Vec::new(),
+    })
 }
