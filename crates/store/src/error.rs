@@ -43,6 +43,15 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// Another backend (PostgreSQL) failed.
+    #[error("store: could not {action}: {source}")]
+    Backend {
+        /// What the store was doing.
+        action: &'static str,
+        /// The backend's reason.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 impl StoreError {
