@@ -44,7 +44,7 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 pub use alerts::{
     AlertCandidate, AlertFilter, AlertRow, Delivery, NewAlert, NewSubscription, Subscription,
 };
-pub use articles::{ArticleRecord, Inserted, NewArticle, StoredAnalysis};
+pub use articles::{ArticleBrief, ArticleRecord, Inserted, NewArticle, StoredAnalysis};
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow};
 pub use fetch::{FetchState, SourceRow};
@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_triage.sql"),
     include_str!("migrations/0003_users.sql"),
     include_str!("migrations/0004_alerts.sql"),
+    include_str!("migrations/0005_signal_events_by_event.sql"),
 ];
 
 /// Schema version this build writes.
