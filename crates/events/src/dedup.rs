@@ -12,7 +12,7 @@
 //!    (standard deviation `sqrt(J(1-J)/128)`, at most 0.044).
 //! 3. [`LshBands`] cuts a signature into `b` bands of `r` rows and hashes each band into a
 //!    plain `u64` key. Two articles become *candidates* when they share any `(band, key)`;
-//!    the store keeps these rows as `lsh_band(band, key, article_id)`.
+//!    the store keeps these rows as `lsh_bucket(key, article_id)`.
 //! 4. Candidates are confirmed with [`Signature::jaccard_estimate`] ≥ a threshold
 //!    (0.8 by default), as [`LshIndex`] does in memory.
 //!

@@ -247,10 +247,12 @@ impl Batch<'_> {
         .map_err(StoreError::sql("store a MinHash signature"))?;
         {
             let mut s = tx
-                .prepare_cached("INSERT INTO lsh_band (band, key, article_id) VALUES (?1, ?2, ?3)")
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO lsh_bucket (key, article_id) VALUES (?1, ?2)",
+                )
                 .map_err(StoreError::sql("prepare LSH buckets"))?;
-            for (band, key) in &a.band_keys {
-                s.execute(params![band, *key as i64, id])
+            for (_, key) in &a.band_keys {
+                s.execute(params![*key as i64, id])
                     .map_err(StoreError::sql("store LSH buckets"))?;
             }
         }
@@ -286,10 +288,12 @@ impl Batch<'_> {
         // Keys are seeded per band, so a key alone names a bucket; a cross-band collision
         // only adds a candidate that the signature comparison then rejects.
         let placeholders = vec!["?"; a.band_keys.len()].join(",");
+        // Candidates first (bucket index only), then their signatures: the signatures
+        // (1 kB each) are read once per candidate, not once per shared bucket.
         let sql = format!(
-            "SELECT DISTINCT s.article_id, s.cluster_id, s.minhash FROM lsh_band l \
-             JOIN article_signatures s ON s.article_id = l.article_id \
-             WHERE l.key IN ({placeholders}) LIMIT {MAX_CANDIDATES}"
+            "SELECT s.article_id, s.cluster_id, s.minhash FROM article_signatures s \
+             WHERE s.article_id IN (SELECT DISTINCT article_id FROM lsh_bucket \
+                                    WHERE key IN ({placeholders}) LIMIT {MAX_CANDIDATES})"
         );
         let mut stmt = self
             .tx

@@ -14,7 +14,7 @@
 //!   and a crash loses at most the last uncommitted batch, which the next run re-ingests.
 //! - **Idempotent ingest.** An article is keyed by its canonical URL and by a hash of its
 //!   normalised text; reaching it again adds a URL alias, never a row. Near-duplicates
-//!   (syndicated copies) are found through MinHash LSH buckets kept in the `lsh_band`
+//!   (syndicated copies) are found through MinHash LSH buckets kept in the `lsh_bucket`
 //!   table and share a `cluster_id`, so series count stories, not copies.
 //! - **Events in SQL.** A report joins the event of the same disease and area whose last
 //!   report is within the event window; every earlier report is in the database, so
@@ -64,6 +64,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0003_users.sql"),
     include_str!("migrations/0004_alerts.sql"),
     include_str!("migrations/0005_signal_events_by_event.sql"),
+    include_str!("migrations/0006_lsh_buckets.sql"),
 ];
 
 /// Schema version this build writes.
