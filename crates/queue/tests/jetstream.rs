@@ -3,6 +3,7 @@
 //! `waspada_queue::testing`); without one the tests say "skipped" (failing under
 //! `WASPADA_CI=1`).
 
+#[macro_use]
 mod suite;
 
 use std::time::Duration;
@@ -39,26 +40,7 @@ impl Backend for Nats {
 
 const SHORT: Duration = Duration::from_secs(1);
 
-/// One `#[tokio::test]` per suite function, each on its own server.
-macro_rules! conformance {
-    ($($name:ident => $ack_wait:expr),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            let Some(nats) = Nats::start($ack_wait) else { return };
-            suite::$name(&nats).await;
-        }
-    )*};
-}
-
-conformance! {
-    round_trip => SHORT,
-    dedup => SHORT,
-    redelivery => SHORT,
-    retry => SHORT,
-    dead_letter_by_worker => SHORT,
-    dead_letter_unanswered => SHORT,
-    work_queue => Duration::from_secs(30),
-}
+queue_conformance!(Nats::start);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leases() {
