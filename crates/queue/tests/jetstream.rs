@@ -213,3 +213,25 @@ async fn outage_then_resume() {
     assert_eq!(publisher.stats(Stage::Index).await.unwrap().pending, 0);
     drop(nats);
 }
+
+/// Nothing listening: `connect` fails (it does not hang) and says where it looked and
+/// what it expected there. Needs no server binary.
+#[tokio::test]
+async fn connect_without_server_says_why() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("nats://127.0.0.1:{port}");
+    let err = tokio::time::timeout(
+        BOUND,
+        JetStreamQueue::connect(&url, QueueOptions::default()),
+    )
+    .await
+    .expect("connect gives up by itself")
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(&url), "{err}");
+    assert!(err.contains("nats-server"), "{err}");
+}
