@@ -385,6 +385,18 @@ pub async fn leases<L: Leases>(leases: &L) {
     })
     .await;
     assert!(!leases.acquire("detect", "worker-b", long).await.unwrap());
+    // A renewal sets the new TTL: renewed short, the lease runs out.
+    assert!(leases.acquire("index", "worker-a", long).await.unwrap());
+    assert!(
+        leases
+            .acquire("index", "worker-a", Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+    eventually("the renewed lease expires", || async {
+        leases.acquire("index", "worker-b", long).await.unwrap()
+    })
+    .await;
 }
 
 /// Values are stored, replaced and read back; any key text works.
