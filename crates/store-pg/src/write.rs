@@ -30,7 +30,11 @@ fn text_key(hash: &[u8; 16]) -> String {
 
 /// The lock key of the events of one disease in one area.
 fn event_key(r: &Report) -> String {
-    format!("e:{}|{}|{}", r.disease_id, r.area.level, r.area.code)
+    text(&format!(
+        "e:{}|{}|{}",
+        r.disease_id, r.area.level, r.area.code
+    ))
+    .into_owned()
 }
 
 /// The URLs an article is known by: canonical first.
