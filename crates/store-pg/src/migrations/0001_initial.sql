@@ -141,6 +141,8 @@ CREATE TABLE signal_events (
     event_id   BIGINT NOT NULL REFERENCES events (id),
     PRIMARY KEY (signal_id, event_id)
 );
+-- The signals of an event, looked up by event (as the SQLite store's migration 0005).
+CREATE INDEX signal_events_event ON signal_events (event_id, signal_id);
 
 -- The day a stored date text names, or NULL when it names none, like SQLite's date():
 -- 'YYYY-MM-DD' with anything after it (a time) ignored.
