@@ -6,7 +6,8 @@
 //!
 //! - [`MemoryQueue`], [`MemoryLeases`], [`MemoryKv`]: in one process (the embedded mode
 //!   and tests), with the same semantics as the NATS one.
-//! - `JetStreamQueue` and friends (NATS JetStream): for many processes on many machines.
+//! - [`JetStreamQueue`], [`JetStreamLeases`], [`JetStreamKv`] (NATS JetStream): for many
+//!   processes on many machines; see the `jetstream` module docs for the server layout.
 //!
 //! Why it works the way it does:
 //!
@@ -38,13 +39,20 @@
 
 #![warn(missing_docs)]
 
+mod jetstream;
 mod memory;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 use std::fmt;
 use std::future::Future;
 use std::str::FromStr;
 use std::time::Duration;
 
+pub use jetstream::{
+    DEAD_STREAM, JetStreamKv, JetStreamLeases, JetStreamMessage, JetStreamQueue, LEASE_BUCKET,
+    STATE_BUCKET,
+};
 pub use memory::{MemoryKv, MemoryLeases, MemoryMessage, MemoryQueue};
 
 /// A pipeline stage: each has its own stream of work.
