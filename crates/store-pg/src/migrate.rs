@@ -93,3 +93,48 @@ async fn apply(client: &mut tokio_postgres::Client) -> Result<()> {
         .map_err(backend("release the schema migration lock"))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use waspada_store::{StoreError, StoreOptions};
+
+    use crate::testing::TempPostgres;
+    use crate::{PgRecords, SCHEMA_VERSION};
+
+    /// Connecting again applies nothing twice; a database from a newer build is refused
+    /// and left as it was.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn migrations_apply_once_and_refuse_a_newer_schema() {
+        let Some(pg) = TempPostgres::for_test() else {
+            return;
+        };
+        let first = PgRecords::connect(pg.url(), StoreOptions::default())
+            .await
+            .expect("first connect");
+        let again = PgRecords::connect(pg.url(), StoreOptions::default())
+            .await
+            .expect("second connect");
+        assert_eq!(again.schema_version().await.unwrap(), SCHEMA_VERSION);
+        let client = first.client().await.unwrap();
+        let rows: i64 = client
+            .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(rows, SCHEMA_VERSION);
+        client
+            .execute("INSERT INTO schema_migrations (version) VALUES (999)", &[])
+            .await
+            .unwrap();
+        match PgRecords::connect(pg.url(), StoreOptions::default()).await {
+            Err(StoreError::TooNew {
+                found: 999,
+                supported,
+            }) => {
+                assert_eq!(supported, SCHEMA_VERSION)
+            }
+            Err(e) => panic!("expected a refusal of the newer schema, got {e}"),
+            Ok(_) => panic!("expected a refusal of the newer schema"),
+        }
+    }
+}

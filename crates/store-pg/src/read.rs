@@ -263,3 +263,114 @@ pub(crate) async fn counts(c: &tokio_postgres::Client) -> Result<StoreStats> {
         signals: n(6)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use tokio_postgres::NoTls;
+    use waspada_store::{AnalysisRow, ArticleBundle, NewArticle, Records, StoreOptions};
+
+    use crate::testing::TempPostgres;
+    use crate::{LOCK_FEED, LOCK_SPACE, PgRecords};
+
+    async fn raw(url: &str) -> tokio_postgres::Client {
+        let (client, conn) = tokio_postgres::connect(url, NoTls).await.expect("connect");
+        tokio::spawn(conn);
+        client
+    }
+
+    /// An article committed while an earlier id is still being written is not handed to
+    /// the indexer before that earlier one: its watermark would skip it for ever.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_feed_waits_for_an_earlier_article_still_being_written() {
+        let Some(pg) = TempPostgres::for_test() else {
+            return;
+        };
+        let records = Arc::new(
+            PgRecords::connect(pg.url(), StoreOptions::default())
+                .await
+                .expect("connect"),
+        );
+        // A slow writer: it holds the feed lock and an id, and has not committed.
+        let mut slow = raw(pg.url()).await;
+        let tx = slow.transaction().await.unwrap();
+        tx.execute(
+            "SELECT pg_advisory_xact_lock_shared($1, $2)",
+            &[&LOCK_SPACE, &LOCK_FEED],
+        )
+        .await
+        .unwrap();
+        let early: i64 = tx
+            .query_one(
+                "SELECT nextval(pg_get_serial_sequence('articles', 'id'))",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        // A quicker writer commits the next id.
+        let quick = ArticleBundle {
+            article: NewArticle {
+                canonical_url: Some("https://a.example/cepat".into()),
+                content_hash: [7; 16],
+                raw_text: "teks".into(),
+                clean_text: "teks".into(),
+                language: "id".into(),
+                ..NewArticle::default()
+            },
+            analysis: AnalysisRow {
+                analyzer_version: "uji-1".into(),
+                is_outbreak: false,
+                category: "other".into(),
+                relevance: 0.0,
+                json: "{}".into(),
+            },
+            reports: Vec::new(),
+        };
+        let late = records.store_articles(&[quick]).await.unwrap()[0].id();
+        assert!(late > early);
+
+        let reader = tokio::spawn({
+            let records = Arc::clone(&records);
+            async move { records.articles_after(0, 10).await }
+        });
+        // The reader must be waiting on the feed lock (checked, not timed: up to 10 s).
+        let watcher = raw(pg.url()).await;
+        let mut waiting = false;
+        for _ in 0..1000 {
+            let n: i64 = watcher
+                .query_one(
+                    "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                         AND classid = $1 AND objid = $2 AND objsubid = 2",
+                    &[&(LOCK_SPACE as u32), &(LOCK_FEED as u32)],
+                )
+                .await
+                .unwrap()
+                .get(0);
+            if n > 0 || reader.is_finished() {
+                waiting = n > 0;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(
+            waiting,
+            "the feed must wait for the article still being written"
+        );
+        tx.execute(
+            "INSERT INTO articles (id, content_hash, raw_text, clean_text, language,
+                 fetched_at, cluster_id, simhash)
+             VALUES ($1, '\\x01', 'lambat', 'lambat', 'id', 0, $1, 0)",
+            &[&early],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let feed = reader.await.unwrap().unwrap();
+        assert_eq!(
+            feed.iter().map(|a| a.id).collect::<Vec<_>>(),
+            vec![early, late]
+        );
+    }
+}
