@@ -1,5 +1,6 @@
 //! Reads: what detection, the indexer and the API ask of the store.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use deadpool_postgres::Client;
@@ -11,6 +12,7 @@ use waspada_store::{
 };
 
 use crate::error::{backend, json};
+use crate::write::text;
 use crate::{LOCK_FEED, LOCK_SPACE};
 
 /// The stored article id of each URL, in order.
@@ -21,6 +23,8 @@ pub(crate) async fn known_urls(
     if urls.is_empty() {
         return Ok(Vec::new());
     }
+    // Stored as written: without NUL characters.
+    let urls: Vec<Cow<'_, str>> = urls.iter().map(|u| text(u)).collect();
     let rows = c
         .query(
             "SELECT url, article_id FROM article_urls WHERE url = ANY($1)",
@@ -29,7 +33,10 @@ pub(crate) async fn known_urls(
         .await
         .map_err(backend("look up article URLs"))?;
     let known: HashMap<String, i64> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
-    Ok(urls.iter().map(|u| known.get(u).copied()).collect())
+    Ok(urls
+        .iter()
+        .map(|u| known.get(u.as_ref()).copied())
+        .collect())
 }
 
 /// Every series of one frequency, sparse, ordered by key.

@@ -5,6 +5,8 @@
 //! lock, then the URL and text keys of the whole batch, then the disease × area keys of the
 //! batch's reports (each set ascending, `waspada_lock_keys`).
 
+use std::borrow::Cow;
+
 use deadpool_postgres::Transaction;
 use waspada_events::report::Report;
 use waspada_store::{
@@ -32,14 +34,15 @@ fn event_key(r: &Report) -> String {
 }
 
 /// The URLs an article is known by: canonical first.
-fn urls(a: &NewArticle) -> impl Iterator<Item = &str> {
+fn urls(a: &NewArticle) -> impl Iterator<Item = Cow<'_, str>> {
     [a.canonical_url.as_deref(), a.url.as_deref()]
         .into_iter()
         .flatten()
+        .map(text)
 }
 
 /// PostgreSQL refuses NUL characters in text; news text never means one.
-fn text(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn text(s: &str) -> Cow<'_, str> {
     if s.contains('\0') {
         s.replace('\0', "").into()
     } else {
@@ -47,7 +50,7 @@ fn text(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn opt_text(s: &Option<String>) -> Option<std::borrow::Cow<'_, str>> {
+fn opt_text(s: &Option<String>) -> Option<Cow<'_, str>> {
     s.as_deref().map(text)
 }
 
@@ -77,7 +80,7 @@ pub(crate) async fn store_batch(
         .iter()
         .flat_map(|b| {
             urls(&b.article)
-                .map(url_key)
+                .map(|u| url_key(&u))
                 .chain([text_key(&b.article.content_hash)])
         })
         .collect();
@@ -231,7 +234,7 @@ async fn add_urls(tx: &Transaction<'_>, id: i64, a: &NewArticle) -> Result<()> {
         .await
         .map_err(backend("store an article URL"))?;
     for url in urls(a) {
-        tx.execute(&stmt, &[&text(url), &id])
+        tx.execute(&stmt, &[&url, &id])
             .await
             .map_err(backend("store an article URL"))?;
     }

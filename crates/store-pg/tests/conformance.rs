@@ -689,6 +689,64 @@ async fn conformance_counts<R: Records>(r: &R) {
     );
 }
 
+/// Odd input is stored, not refused: an article twice in one batch, a NUL character in a
+/// text and a URL, a report whose date is not a date (it opens an event of its own and is
+/// left out of the series).
+async fn conformance_odd_input<R: Records>(r: &R) {
+    let twice = bundle(story("https://a.example/dua-kali", 100), vec![]);
+    let out = store(r, vec![twice.clone(), twice]).await;
+    assert_eq!(
+        out[1],
+        Inserted::SameUrl {
+            id: new_id(&out[0])
+        }
+    );
+
+    let mut nul = story("https://a.example/nul\0", 101);
+    nul.raw_text.push_str(" akhir\0teks");
+    nul.title = Some("judul\0".into());
+    let out = store(r, vec![bundle(nul, vec![])]).await;
+    let id = new_id(&out[0]);
+    assert_eq!(
+        r.known_urls(&["https://a.example/nul\0".into()])
+            .await
+            .unwrap(),
+        vec![Some(id)]
+    );
+
+    store(
+        r,
+        vec![
+            bundle(
+                story("https://a.example/tanggal-1", 102),
+                vec![report("dengue", "32.05", "kemarin")],
+            ),
+            bundle(
+                story("https://a.example/tanggal-2", 103),
+                vec![report("dengue", "32.05", "2024-03-01")],
+            ),
+            bundle(
+                story("https://a.example/tanggal-3", 104),
+                vec![report("dengue", "32.05", "tidak jelas")],
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.counts().await.unwrap().events, 3);
+    r.refresh_series().await.unwrap();
+    let daily = r.series("daily").await.unwrap();
+    assert_eq!(daily.len(), 3, "regency, province, country: {daily:?}");
+    assert!(
+        daily
+            .iter()
+            .all(|s| s.points.len() == 1 && s.points[0].period_start == "2024-03-01")
+    );
+    assert_eq!(
+        r.latest_report_date().await.unwrap().as_deref(),
+        Some("2024-03-01")
+    );
+}
+
 /// Hands the list of behaviours to `$then`: both stores run every one.
 macro_rules! behaviours {
     ($then:ident) => {
@@ -703,6 +761,7 @@ macro_rules! behaviours {
             conformance_signals,
             conformance_articles_after,
             conformance_counts,
+            conformance_odd_input,
         }
     };
 }
