@@ -8,7 +8,7 @@ use crate::{Batch, Result, Store, StoreError};
 
 /// Most near-duplicate candidates compared per article. Band collisions beyond this come
 /// from boilerplate-heavy templates, not copies; the cap keeps an insert cheap.
-const MAX_CANDIDATES: usize = 64;
+pub const MAX_CANDIDATES: usize = 64;
 
 /// An article about to be stored. The caller computes the hashes (in parallel); the store
 /// only compares and records them.
@@ -164,7 +164,8 @@ fn article_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRecord> {
     })
 }
 
-fn signature_to_blob(values: &[u64]) -> Vec<u8> {
+/// A MinHash signature as stored: its values as little-endian bytes, one after another.
+pub fn signature_to_blob(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
@@ -174,6 +175,30 @@ fn signature_from_blob(blob: &[u8]) -> Signature {
             .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
             .collect(),
     )
+}
+
+/// The cluster of the most similar candidate at or above `threshold`, with its estimated
+/// similarity. `candidates` are (article id, cluster id, stored signature) rows that share
+/// an LSH bucket with `minhash`; ties go to the older article, so a cluster stays where it
+/// started. Every store decides near-duplicates with this one rule.
+pub fn nearest_duplicate(
+    minhash: &[u64],
+    candidates: impl IntoIterator<Item = (i64, i64, Vec<u8>)>,
+    threshold: f64,
+) -> Option<(i64, f64)> {
+    let mine = Signature::from_values(minhash.to_vec());
+    let mut best: Option<(i64, i64, f64)> = None;
+    for (id, cluster, blob) in candidates {
+        let sim = mine.jaccard_estimate(&signature_from_blob(&blob));
+        let better = match best {
+            None => true,
+            Some((bid, _, bs)) => sim > bs || (sim == bs && id < bid),
+        };
+        if sim >= threshold && better {
+            best = Some((id, cluster, sim));
+        }
+    }
+    best.map(|(_, cluster, sim)| (cluster, sim))
 }
 
 impl Batch<'_> {
@@ -282,7 +307,6 @@ impl Batch<'_> {
         if a.band_keys.is_empty() || a.minhash.is_empty() {
             return Ok(None);
         }
-        let mine = Signature::from_values(a.minhash.clone());
         // Keys are seeded per band, so a key alone names a bucket; a cross-band collision
         // only adds a candidate that the signature comparison then rejects.
         let placeholders = vec!["?"; a.band_keys.len()].join(",");
@@ -305,20 +329,14 @@ impl Batch<'_> {
                 ))
             })
             .map_err(StoreError::sql("look up near-duplicates"))?;
-        let mut best: Option<(i64, i64, f64)> = None;
-        for row in rows {
-            let (id, cluster, blob) = row.map_err(StoreError::sql("read a near-duplicate"))?;
-            let sim = mine.jaccard_estimate(&signature_from_blob(&blob));
-            let better = match best {
-                None => true,
-                // Ties go to the older article: the cluster stays where it started.
-                Some((bid, _, bs)) => sim > bs || (sim == bs && id < bid),
-            };
-            if sim >= self.options.near_duplicate_threshold && better {
-                best = Some((id, cluster, sim));
-            }
-        }
-        Ok(best.map(|(_, cluster, sim)| (cluster, sim)))
+        let candidates = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(StoreError::sql("read a near-duplicate"))?;
+        Ok(nearest_duplicate(
+            &a.minhash,
+            candidates,
+            self.options.near_duplicate_threshold,
+        ))
     }
 
     /// Stores (or replaces) the analysis of an article by one analyser version.

@@ -142,8 +142,9 @@ fn with_figures((mut row, json): (EventRow, String)) -> Result<EventRow> {
 }
 
 /// Folds one report's figures into an event's current figures: a later report replaces an
-/// earlier one's figure; on the same date the larger figure stands.
-fn merge_figures(
+/// earlier one's figure; on the same date the larger figure stands. Every store reconciles
+/// figures with this one rule.
+pub fn merge_figures(
     current: &mut Vec<EventFigure>,
     counts: &[ReportCount],
     date: &str,

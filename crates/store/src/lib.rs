@@ -44,12 +44,15 @@ use rusqlite::{Connection, OpenFlags, Transaction};
 pub use alerts::{
     AlertCandidate, AlertFilter, AlertRow, Delivery, NewAlert, NewSubscription, Subscription,
 };
-pub use articles::{ArticleRecord, Inserted, NewArticle, StoredAnalysis};
+pub use articles::{
+    ArticleRecord, Inserted, MAX_CANDIDATES, NewArticle, StoredAnalysis, nearest_duplicate,
+    signature_to_blob,
+};
 pub use error::StoreError;
-pub use events::{EventFigure, EventFilter, EventRow, ReportRow};
+pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
 pub use fetch::{FetchState, SourceRow};
 pub use records::{AnalysisRow, ArticleBundle, Records, SqliteRecords};
-pub use series::{SeriesPoint, SeriesRow};
+pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
 pub use signals::{NewSignal, SignalRow};
 pub use triage::{NewTriage, TriageAction, TriageRow};
 pub use users::{Credentials, Role, SessionUser, TokenRow, UserChange, UserRow};

@@ -96,7 +96,7 @@ pub trait Records: Send + Sync {
     /// Events matching a filter.
     fn events(&self, filter: &EventFilter) -> impl Future<Output = Result<Vec<EventRow>>> + Send;
 
-    /// The reports of one event, newest first.
+    /// The reports of one event with their articles, oldest first: its history.
     fn event_reports(&self, event_id: i64) -> impl Future<Output = Result<Vec<ReportRow>>> + Send;
 
     /// Up to `limit` articles with ids above `after`, in id order: the indexer's feed and

@@ -67,6 +67,46 @@ impl Batch<'_> {
     }
 }
 
+/// Groups (disease, level, area, period start, reports) points, ordered by key, into
+/// series: how every store turns its `series_counts` rows into [`SeriesRow`]s.
+pub fn group_series(
+    points: impl IntoIterator<Item = (String, String, String, String, u32)>,
+) -> Vec<SeriesRow> {
+    let mut out: Vec<SeriesRow> = Vec::new();
+    for (disease_id, area_level, area_code, period_start, reports) in points {
+        let point = SeriesPoint {
+            period_start,
+            reports,
+        };
+        match out.last_mut() {
+            Some(s)
+                if s.disease_id == disease_id
+                    && s.area_level == area_level
+                    && s.area_code == area_code =>
+            {
+                s.points.push(point)
+            }
+            _ => out.push(SeriesRow {
+                disease_id,
+                area_level,
+                area_code,
+                points: vec![point],
+            }),
+        }
+    }
+    out
+}
+
+/// The report column that holds a series' area at `level` (`regency`, `province`,
+/// anything else: country).
+pub fn area_column(level: &str) -> &'static str {
+    match level {
+        "regency" => "regency_code",
+        "province" => "province_code",
+        _ => "country",
+    }
+}
+
 impl Store {
     /// Every series of one frequency (`daily` or `weekly`), sparse, ordered by key.
     pub fn series(&self, frequency: &str) -> Result<Vec<SeriesRow>> {
@@ -88,31 +128,10 @@ impl Store {
                 ))
             })
             .map_err(StoreError::sql("read series"))?;
-        let mut out: Vec<SeriesRow> = Vec::new();
-        for row in rows {
-            let (disease_id, area_level, area_code, period_start, reports) =
-                row.map_err(StoreError::sql("read a series point"))?;
-            let point = SeriesPoint {
-                period_start,
-                reports,
-            };
-            match out.last_mut() {
-                Some(s)
-                    if s.disease_id == disease_id
-                        && s.area_level == area_level
-                        && s.area_code == area_code =>
-                {
-                    s.points.push(point)
-                }
-                _ => out.push(SeriesRow {
-                    disease_id,
-                    area_level,
-                    area_code,
-                    points: vec![point],
-                }),
-            }
-        }
-        Ok(out)
+        let points = rows
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(StoreError::sql("read a series point"))?;
+        Ok(group_series(points))
     }
 
     /// The latest report date in the store, when there is one: "now" for detection over

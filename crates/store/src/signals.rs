@@ -111,11 +111,7 @@ impl Batch<'_> {
                 )
             })
             .map_err(StoreError::sql("read a signal id"))?;
-        let column = match s.area_level.as_str() {
-            "regency" => "regency_code",
-            "province" => "province_code",
-            _ => "country",
-        };
+        let column = crate::area_column(&s.area_level);
         tx.execute(
             &format!(
                 "INSERT OR IGNORE INTO signal_events (signal_id, event_id)

@@ -1,0 +1,231 @@
+//! The scale-out system of record: [`waspada_store::Records`] on PostgreSQL.
+//!
+//! The embedded deployment keeps everything in one SQLite file with one writer. Scaled
+//! out, many stateless workers (analyse, detect, index) on several machines write and
+//! read one PostgreSQL database at the same time; [`PgRecords`] gives them the same
+//! interface and the same results as the SQLite store (one conformance suite checks both).
+//!
+//! Shape, and why:
+//! - **tokio-postgres + deadpool-postgres.** Workers are async (they pull from NATS); a
+//!   pool of pipelined async connections lets a few of them share a handful of server
+//!   connections. No TLS: the client speaks plain TCP or a Unix socket ([`NoTls`]), meant
+//!   for a database on loopback or a private network. Put a TLS tunnel or a local
+//!   connection pooler in front of a remote server.
+//! - **Idempotent writes.** Articles are unique by canonical URL and by text hash, URL
+//!   aliases by URL (unique constraints, `INSERT ... ON CONFLICT`). A batch stored twice
+//!   (a queue redelivered it after a crash) adds no row and answers `SameUrl`/`SameText`
+//!   with the first ids.
+//! - **Advisory locks instead of serialisable transactions.** A batch first locks the
+//!   URLs and text hashes of its articles, then the disease × area keys of its reports,
+//!   each set in one ascending order (`waspada_lock_keys` in the schema): two workers
+//!   storing the same article or reporting the same outbreak wait for each other instead
+//!   of storing it twice or opening two events, and cannot deadlock on those locks. Other
+//!   transaction conflicts (deadlock, serialisation failure) are retried a few times.
+//! - **A gap-free feed.** Article ids come from a sequence, so a later id can commit
+//!   before an earlier one. Writers hold a shared "feed" lock while they write;
+//!   [`Records::articles_after`] reads the last id handed out, waits for the writers of
+//!   that moment to finish (an exclusive request on the same lock), and returns nothing
+//!   above it: the indexer's watermark never skips an article still being written.
+//! - **Migrations** are numbered SQL files in `src/migrations/`, recorded in
+//!   `schema_migrations`, applied under a session advisory lock so that processes starting
+//!   together apply each one once. A database newer than this build is refused.
+//! - **Only what the interface needs.** Users, alerts and triage history stay in the
+//!   embedded store for now.
+//!
+//! Near-duplicate clustering and event figures follow the SQLite store's rules exactly
+//! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]). One
+//! difference under concurrency: two near-duplicates stored at the same moment by two
+//! workers may each start a cluster (each is still stored once).
+#![deny(missing_docs)]
+
+mod error;
+mod migrate;
+mod read;
+pub mod testing;
+mod write;
+
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::NoTls;
+use waspada_store::{
+    ArticleBundle, ArticleRecord, EventFilter, EventRow, Inserted, NewSignal, Records, ReportRow,
+    Result, SeriesRow, StoreError, StoreOptions, StoreStats,
+};
+
+pub use error::PgError;
+pub use migrate::SCHEMA_VERSION;
+
+use error::{backend, is_retryable};
+
+/// Connections in the pool unless the URL's caller asks otherwise.
+pub const DEFAULT_POOL_SIZE: usize = 8;
+
+/// How many times a transaction that lost a deadlock or a serialisation conflict is run.
+const ATTEMPTS: u32 = 5;
+
+/// The first key of every two-key advisory lock this crate takes ("WSPD"): keeps them
+/// apart from other applications' locks on a shared server.
+const LOCK_SPACE: i32 = 0x5753_5044;
+/// Second keys under [`LOCK_SPACE`].
+const LOCK_MIGRATE: i32 = 1;
+const LOCK_FEED: i32 = 2;
+const LOCK_SERIES: i32 = 3;
+
+/// [`Records`] on PostgreSQL: a connection pool and the store's options.
+///
+/// Cheap to share: clone the `Arc` it lives in, or keep one per process.
+pub struct PgRecords {
+    pool: Pool,
+    options: StoreOptions,
+}
+
+impl PgRecords {
+    /// Connects to `url` (`postgres://user:password@host:port/db`, or libpq's
+    /// `host=... dbname=...`), brings the schema up to date and opens a pool of
+    /// [`DEFAULT_POOL_SIZE`] connections. Without TLS: see the crate docs.
+    pub async fn connect(url: &str, options: StoreOptions) -> Result<PgRecords> {
+        Self::connect_with_pool(url, options, DEFAULT_POOL_SIZE).await
+    }
+
+    /// [`PgRecords::connect`] with a pool of `pool_size` connections (at least 1).
+    pub async fn connect_with_pool(
+        url: &str,
+        options: StoreOptions,
+        pool_size: usize,
+    ) -> Result<PgRecords> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(backend("read the PostgreSQL connection URL"))?;
+        migrate::migrate(&config).await?;
+        let manager = Manager::from_config(
+            config,
+            NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(pool_size.max(1))
+            .build()
+            .map_err(|e| StoreError::Backend {
+                action: "build the PostgreSQL connection pool",
+                source: Box::new(e),
+            })?;
+        Ok(PgRecords { pool, options })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &StoreOptions {
+        &self.options
+    }
+
+    /// The schema version of the database (the last migration applied).
+    pub async fn schema_version(&self) -> Result<i64> {
+        let client = self.client().await?;
+        let row = client
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0)::BIGINT FROM schema_migrations",
+                &[],
+            )
+            .await
+            .map_err(backend("read the schema version"))?;
+        Ok(row.get(0))
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client> {
+        self.pool.get().await.map_err(|e| StoreError::Backend {
+            action: "get a PostgreSQL connection from the pool",
+            source: Box::new(e),
+        })
+    }
+}
+
+/// Runs a transaction body, retrying it (on a fresh transaction) when PostgreSQL aborted it
+/// to break a deadlock or a serialisation conflict. A macro rather than a function: the body
+/// borrows the transaction, which closures returning futures cannot express on stable.
+macro_rules! in_transaction {
+    ($self:ident, $action:literal, |$tx:ident| $body:expr) => {{
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let mut client = $self.client().await?;
+            let $tx = client
+                .transaction()
+                .await
+                .map_err(crate::error::backend(concat!(
+                    "begin a transaction to ",
+                    $action
+                )))?;
+            let outcome = async { $body }.await;
+            let outcome = match outcome {
+                Ok(value) => $tx
+                    .commit()
+                    .await
+                    .map(|()| value)
+                    .map_err(crate::error::backend(concat!(
+                        "commit a transaction to ",
+                        $action
+                    ))),
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                    tokio::time::sleep(Duration::from_millis(10 << attempt)).await;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+impl Records for PgRecords {
+    async fn store_articles(&self, batch: &[ArticleBundle]) -> Result<Vec<Inserted>> {
+        let options = &self.options;
+        in_transaction!(self, "store articles", |tx| write::store_batch(
+            &tx, options, batch
+        )
+        .await)
+    }
+
+    async fn known_urls(&self, canonical_urls: &[String]) -> Result<Vec<Option<i64>>> {
+        read::known_urls(&*self.client().await?, canonical_urls).await
+    }
+
+    async fn refresh_series(&self) -> Result<()> {
+        in_transaction!(self, "rebuild the series", |tx| write::refresh_series(&tx)
+            .await)
+    }
+
+    async fn series(&self, frequency: &str) -> Result<Vec<SeriesRow>> {
+        read::series(&*self.client().await?, frequency).await
+    }
+
+    async fn latest_report_date(&self) -> Result<Option<String>> {
+        read::latest_report_date(&*self.client().await?).await
+    }
+
+    async fn put_signals(&self, signals: &[NewSignal]) -> Result<Vec<i64>> {
+        in_transaction!(self, "record signals", |tx| write::put_signals(
+            &tx, signals
+        )
+        .await)
+    }
+
+    async fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>> {
+        read::events(&*self.client().await?, filter).await
+    }
+
+    async fn event_reports(&self, event_id: i64) -> Result<Vec<ReportRow>> {
+        read::event_reports(&*self.client().await?, event_id).await
+    }
+
+    async fn articles_after(&self, after: i64, limit: usize) -> Result<Vec<ArticleRecord>> {
+        let mut client = self.client().await?;
+        read::articles_after(&mut client, after, limit).await
+    }
+
+    async fn counts(&self) -> Result<StoreStats> {
+        read::counts(&*self.client().await?).await
+    }
+}

@@ -1,0 +1,916 @@
+//! The `Records` contract, checked on both stores: the embedded SQLite one and PostgreSQL.
+//!
+//! Each behaviour is one generic function over `R: Records`; the SQLite tests run each on
+//! a store in memory, the PostgreSQL test runs each on a fresh database of one temporary
+//! server. The concurrency test (PostgreSQL only) runs four workers, each with its own
+//! pool, storing overlapping batches at once.
+//!
+//! Articles are written here from a small word list (no news text), signed with the same
+//! MinHash as the pipeline, so near-duplicates behave as in production.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use waspada_events::dedup::{
+    DEFAULT_BANDS, DEFAULT_NUM_PERM, DEFAULT_ROWS, LshBands, MinHasher, Shingler, simhash64,
+};
+use waspada_events::report::{Area, Report, ReportCount};
+use waspada_store::{
+    AnalysisRow, ArticleBundle, EventFilter, Inserted, NewArticle, NewSignal, Records,
+    SqliteRecords, Store, StoreOptions,
+};
+use waspada_store_pg::PgRecords;
+use waspada_store_pg::testing::TempPostgres;
+
+// ---------------------------------------------------------------------------------------
+// Test articles.
+
+const WORDS: &[&str] = &[
+    "warga",
+    "dinas",
+    "kesehatan",
+    "kabupaten",
+    "puskesmas",
+    "pasien",
+    "rumah",
+    "sakit",
+    "demam",
+    "nyamuk",
+    "petugas",
+    "desa",
+    "kecamatan",
+    "air",
+    "bersih",
+    "sekolah",
+    "anak",
+    "ibu",
+    "obat",
+    "vaksin",
+    "laporan",
+    "pekan",
+    "bulan",
+    "hujan",
+    "banjir",
+    "pasar",
+    "jalan",
+    "kota",
+    "lingkungan",
+    "gejala",
+    "dokter",
+    "perawat",
+    "keluarga",
+    "makanan",
+    "minuman",
+    "penyuluhan",
+    "fogging",
+    "jentik",
+    "sampah",
+    "selokan",
+    "musim",
+    "daerah",
+    "pemerintah",
+    "bantuan",
+    "posko",
+    "relawan",
+    "data",
+    "angka",
+    "meningkat",
+    "menurun",
+    "tinggi",
+    "rendah",
+    "cepat",
+    "segera",
+    "tetap",
+    "waspada",
+    "periksa",
+    "rawat",
+    "inap",
+    "jalan-jalan",
+];
+
+/// A text of `n` words from the word list, different for each seed.
+fn words(seed: u64, n: usize) -> Vec<&'static str> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            WORDS[(x % WORDS.len() as u64) as usize]
+        })
+        .collect()
+}
+
+/// A 128-bit hash of the text's lower-cased words (FNV-1a twice): the text's identity.
+fn text_hash(text: &str) -> [u8; 16] {
+    let norm: Vec<String> = text.split_whitespace().map(str::to_lowercase).collect();
+    let norm = norm.join(" ");
+    let fnv = |basis: u64| {
+        norm.bytes().fold(basis, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        })
+    };
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&fnv(0xcbf2_9ce4_8422_2325).to_le_bytes());
+    out[8..].copy_from_slice(&fnv(0x6c62_272e_07bb_0142).to_le_bytes());
+    out
+}
+
+fn article(url: &str, text: &str) -> NewArticle {
+    let signature = MinHasher::new(DEFAULT_NUM_PERM).sign_text(&Shingler::default(), text);
+    NewArticle {
+        external_id: Some(format!("ext-{url}")),
+        url: Some(format!("{url}?utm_source=feed")),
+        canonical_url: Some(url.to_string()),
+        content_hash: text_hash(text),
+        source: Some("Warta Uji".into()),
+        title: Some(
+            text.split_whitespace()
+                .take(6)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        raw_text: text.to_string(),
+        clean_text: text.to_string(),
+        language: "id".into(),
+        published: Some("2024-03-01".into()),
+        fetched_at: 1_709_251_200_000,
+        band_keys: LshBands::new(DEFAULT_BANDS, DEFAULT_ROWS).band_keys(&signature),
+        minhash: signature.values().to_vec(),
+        simhash: simhash64(text),
+        ..NewArticle::default()
+    }
+}
+
+/// An article of 120 words of its own.
+fn story(url: &str, seed: u64) -> NewArticle {
+    article(url, &words(seed, 120).join(" "))
+}
+
+/// A syndicated copy of `story(_, seed)`: a new lead and sign-off, the body unchanged.
+fn copy_of(url: &str, seed: u64) -> NewArticle {
+    let mut w = vec!["jakarta", "kantor", "berita"];
+    w.extend(words(seed, 120));
+    w.extend(["baca", "juga"]);
+    article(url, &w.join(" "))
+}
+
+fn report(disease: &str, regency: &str, date: &str) -> Report {
+    Report {
+        disease_id: disease.into(),
+        area: Area {
+            level: "regency".into(),
+            code: regency.into(),
+        },
+        place_name: format!("Kabupaten {regency}"),
+        country: "IDN".into(),
+        province_code: Some(regency[..2].to_string()),
+        regency_code: Some(regency.into()),
+        lat: Some(-7.2),
+        lon: Some(107.9),
+        date: date.into(),
+        klb_declared: false,
+        counts: Vec::new(),
+    }
+}
+
+fn cases(value: u64, cumulative: bool) -> ReportCount {
+    ReportCount {
+        kind: "cases".into(),
+        value,
+        species: "human".into(),
+        cumulative,
+    }
+}
+
+fn bundle(article: NewArticle, reports: Vec<Report>) -> ArticleBundle {
+    let url = article.canonical_url.clone().unwrap_or_default();
+    ArticleBundle {
+        analysis: AnalysisRow {
+            analyzer_version: "uji-1".into(),
+            is_outbreak: !reports.is_empty(),
+            category: if reports.is_empty() {
+                "other"
+            } else {
+                "outbreak_report"
+            }
+            .into(),
+            relevance: if reports.is_empty() { 0.1 } else { 0.9 },
+            json: format!("{{\"id\":\"{url}\",\"diseases\":[]}}"),
+        },
+        article,
+        reports,
+    }
+}
+
+fn signal(method: &str, period: &str, observed: u32) -> NewSignal {
+    NewSignal {
+        disease_id: "dengue".into(),
+        area_level: "regency".into(),
+        area_code: "32.05".into(),
+        frequency: "weekly".into(),
+        period_start: period.into(),
+        period_end: period.into(),
+        method: method.into(),
+        observed,
+        expected: Some(1.5),
+        upperbound: Some(4.0),
+        score: None,
+        explanation: "lebih banyak laporan dari biasanya".into(),
+    }
+}
+
+async fn store<R: Records>(r: &R, batch: Vec<ArticleBundle>) -> Vec<Inserted> {
+    r.store_articles(&batch).await.expect("store a batch")
+}
+
+fn new_id(i: &Inserted) -> i64 {
+    match i {
+        Inserted::New { id, .. } => *id,
+        other => panic!("expected a new article, got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The behaviours.
+
+/// New, same URL and same text: outcomes, ids, URL aliases.
+async fn conformance_outcomes<R: Records>(r: &R) {
+    let out = store(
+        r,
+        vec![
+            bundle(story("https://a.example/1", 1), vec![]),
+            bundle(story("https://a.example/2", 2), vec![]),
+        ],
+    )
+    .await;
+    let (a, b) = (new_id(&out[0]), new_id(&out[1]));
+    assert_ne!(a, b);
+
+    // The same page again, its text since edited: the page is known.
+    let edited = story("https://a.example/1", 3);
+    let out = store(r, vec![bundle(edited, vec![])]).await;
+    assert_eq!(out, vec![Inserted::SameUrl { id: a }]);
+
+    // The same text under another outlet's URL: a copy, its URL now an alias.
+    let mut copy = story("https://b.example/x", 2);
+    copy.url = None;
+    let out = store(r, vec![bundle(copy, vec![])]).await;
+    assert_eq!(out, vec![Inserted::SameText { id: b }]);
+
+    let known = r
+        .known_urls(&[
+            "https://a.example/1".into(),
+            "https://b.example/x".into(),
+            "https://a.example/1?utm_source=feed".into(),
+            "https://nowhere.example/".into(),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(known, vec![Some(a), Some(b), Some(a), None]);
+    let counts = r.counts().await.unwrap();
+    assert_eq!(
+        (counts.articles, counts.analyses, counts.stories),
+        (2, 2, 2)
+    );
+}
+
+/// A syndicated copy is stored but joins the first article's story.
+async fn conformance_near_duplicate<R: Records>(r: &R) {
+    let out = store(
+        r,
+        vec![
+            bundle(story("https://a.example/asli", 10), vec![]),
+            bundle(copy_of("https://b.example/salinan", 10), vec![]),
+            bundle(story("https://c.example/lain", 11), vec![]),
+        ],
+    )
+    .await;
+    let first = new_id(&out[0]);
+    match out[1] {
+        Inserted::New {
+            cluster_id,
+            similarity: Some(s),
+            ..
+        } => {
+            assert_eq!(cluster_id, first);
+            assert!(s >= StoreOptions::default().near_duplicate_threshold, "{s}");
+        }
+        other => panic!("the copy should be new in the first story: {other:?}"),
+    }
+    match out[2] {
+        Inserted::New {
+            id,
+            cluster_id,
+            similarity: None,
+        } => assert_eq!(id, cluster_id),
+        other => panic!("an unrelated text starts its own story: {other:?}"),
+    }
+    let counts = r.counts().await.unwrap();
+    assert_eq!((counts.articles, counts.stories), (3, 2));
+}
+
+/// A batch the database refuses stores nothing, and the store stays usable.
+async fn conformance_batch_atomicity<R: Records>(r: &R) {
+    let good = bundle(
+        story("https://a.example/baik", 20),
+        vec![report("dengue", "32.05", "2024-03-01")],
+    );
+    let mut bad = bundle(story("https://a.example/rusak", 21), vec![]);
+    // Relevance is a number in 0..1; NaN is refused by both stores.
+    bad.analysis.relevance = f64::NAN;
+    let err = r.store_articles(&[good.clone(), bad]).await;
+    assert!(err.is_err(), "a batch with an invalid analysis must fail");
+    let counts = r.counts().await.unwrap();
+    assert_eq!(
+        (
+            counts.articles,
+            counts.analyses,
+            counts.reports,
+            counts.events
+        ),
+        (0, 0, 0, 0)
+    );
+    assert_eq!(
+        r.known_urls(&["https://a.example/baik".into()])
+            .await
+            .unwrap(),
+        vec![None]
+    );
+    let out = store(r, vec![good]).await;
+    assert!(out[0].is_new());
+    assert_eq!(r.counts().await.unwrap().events, 1);
+}
+
+/// A batch delivered twice adds nothing the second time and answers with the first ids.
+async fn conformance_idempotent<R: Records>(r: &R) {
+    let batch = vec![
+        bundle(
+            story("https://a.example/p1", 30),
+            vec![report("dengue", "32.05", "2024-03-01")],
+        ),
+        bundle(
+            story("https://a.example/p2", 31),
+            vec![report("dengue", "32.05", "2024-03-02")],
+        ),
+        bundle(
+            copy_of("https://b.example/p1", 30),
+            vec![report("dengue", "32.05", "2024-03-02")],
+        ),
+    ];
+    let first = store(r, batch.clone()).await;
+    let before = r.counts().await.unwrap();
+    let second = store(r, batch).await;
+    assert_eq!(
+        second,
+        first
+            .iter()
+            .map(|i| Inserted::SameUrl { id: i.id() })
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(r.counts().await.unwrap(), before);
+    assert_eq!(before.reports, 3);
+    let events = r.events(&EventFilter::default()).await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!((events[0].n_reports, events[0].n_stories), (3, 2));
+}
+
+/// Reports of one disease and area join an event within the window and open a new one
+/// beyond it; another disease has events of its own.
+async fn conformance_event_window<R: Records>(r: &R) {
+    let window = i64::from(StoreOptions::default().event_window_days);
+    assert_eq!(window, 30, "the dates below assume a 30-day window");
+    let out = store(
+        r,
+        vec![
+            bundle(
+                story("https://a.example/e1", 40),
+                vec![report("dengue", "32.05", "2024-03-01")],
+            ),
+            bundle(
+                story("https://a.example/e2", 41),
+                vec![report("dengue", "32.05", "2024-03-25")],
+            ),
+            // 70 days after the last report: a new event.
+            bundle(
+                story("https://a.example/e3", 42),
+                vec![report("dengue", "32.05", "2024-06-03")],
+            ),
+            bundle(
+                story("https://a.example/e4", 43),
+                vec![report("measles", "32.05", "2024-03-02")],
+            ),
+            bundle(
+                story("https://a.example/e5", 44),
+                vec![report("dengue", "32.06", "2024-03-02")],
+            ),
+        ],
+    )
+    .await;
+    let ids: Vec<i64> = out.iter().map(Inserted::id).collect();
+    let dengue = r
+        .events(&EventFilter {
+            disease_id: Some("dengue".into()),
+            area: Some("32.05".into()),
+            ..EventFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(dengue.len(), 2, "{dengue:?}");
+    // Latest first.
+    assert_eq!(
+        (dengue[0].first_date.as_str(), dengue[0].last_date.as_str()),
+        ("2024-06-03", "2024-06-03")
+    );
+    assert_eq!(
+        (dengue[1].first_date.as_str(), dengue[1].last_date.as_str()),
+        ("2024-03-01", "2024-03-25")
+    );
+    assert_eq!(dengue[1].n_reports, 2);
+    let history = r.event_reports(dengue[1].id).await.unwrap();
+    assert_eq!(
+        history
+            .iter()
+            .map(|h| (h.article_id, h.date.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(ids[0], "2024-03-01"), (ids[1], "2024-03-25")]
+    );
+    assert_eq!(history[0].url.as_deref(), Some("https://a.example/e1"));
+    assert_eq!(r.counts().await.unwrap().events, 4);
+    // The province holds both regencies' events, paging through them.
+    let in_province = EventFilter {
+        area: Some("32".into()),
+        ..EventFilter::default()
+    };
+    assert_eq!(r.events(&in_province).await.unwrap().len(), 4);
+    let page = r
+        .events(&EventFilter {
+            limit: 2,
+            offset: 1,
+            ..in_province
+        })
+        .await
+        .unwrap();
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].last_date, "2024-03-25");
+}
+
+/// The figure of the latest report stands (even when smaller); on the same date the larger;
+/// an earlier report does not replace it. A KLB declared once marks the event.
+async fn conformance_figures_and_klb<R: Records>(r: &R) {
+    let with = |date: &str, value: u64, klb: bool| {
+        let mut rep = report("dengue", "32.05", date);
+        rep.counts = vec![cases(value, true)];
+        rep.klb_declared = klb;
+        vec![rep]
+    };
+    let out = store(
+        r,
+        vec![
+            bundle(
+                story("https://a.example/f1", 50),
+                with("2024-03-01", 10, false),
+            ),
+            bundle(
+                story("https://a.example/f2", 51),
+                with("2024-03-05", 7, true),
+            ),
+            bundle(
+                story("https://a.example/f3", 52),
+                with("2024-03-03", 50, false),
+            ),
+            bundle(
+                story("https://a.example/f4", 53),
+                with("2024-03-05", 6, false),
+            ),
+        ],
+    )
+    .await;
+    let events = r.events(&EventFilter::default()).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let e = &events[0];
+    assert!(e.klb_declared);
+    assert_eq!(e.figures.len(), 1);
+    let f = &e.figures[0];
+    assert_eq!(
+        (
+            f.kind.as_str(),
+            f.value,
+            f.date.as_str(),
+            f.article_id,
+            f.cumulative
+        ),
+        ("cases", 7, "2024-03-05", out[1].id(), true)
+    );
+    let klb = r
+        .events(&EventFilter {
+            klb_declared: Some(true),
+            ..EventFilter::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(klb.len(), 1);
+    let not_klb = EventFilter {
+        klb_declared: Some(false),
+        ..EventFilter::default()
+    };
+    assert!(r.events(&not_klb).await.unwrap().is_empty());
+}
+
+/// Series count distinct stories per disease × area × day and ISO week (from Monday), at
+/// every level.
+async fn conformance_series<R: Records>(r: &R) {
+    store(
+        r,
+        vec![
+            // Wednesday 2024-03-06: two stories and a copy of the first.
+            bundle(
+                story("https://a.example/s1", 60),
+                vec![report("dengue", "32.05", "2024-03-06")],
+            ),
+            bundle(
+                copy_of("https://b.example/s1", 60),
+                vec![report("dengue", "32.05", "2024-03-06")],
+            ),
+            bundle(
+                story("https://a.example/s2", 61),
+                vec![report("dengue", "32.05", "2024-03-06")],
+            ),
+            // Sunday 2024-03-10, same ISO week; Monday 2024-03-11, the next one.
+            bundle(
+                story("https://a.example/s3", 62),
+                vec![report("dengue", "32.05", "2024-03-10")],
+            ),
+            bundle(
+                story("https://a.example/s4", 63),
+                vec![report("dengue", "32.06", "2024-03-11")],
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.series("daily").await.unwrap(), vec![], "not built yet");
+    r.refresh_series().await.unwrap();
+    let points = |rows: &[waspada_store::SeriesRow], level: &str, code: &str| {
+        rows.iter()
+            .find(|s| s.disease_id == "dengue" && s.area_level == level && s.area_code == code)
+            .map(|s| {
+                s.points
+                    .iter()
+                    .map(|p| (p.period_start.clone(), p.reports))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let p = |d: &str, n: u32| (d.to_string(), n);
+    let daily = r.series("daily").await.unwrap();
+    assert_eq!(
+        points(&daily, "regency", "32.05"),
+        vec![p("2024-03-06", 2), p("2024-03-10", 1)]
+    );
+    assert_eq!(points(&daily, "regency", "32.06"), vec![p("2024-03-11", 1)]);
+    assert_eq!(
+        points(&daily, "province", "32"),
+        vec![p("2024-03-06", 2), p("2024-03-10", 1), p("2024-03-11", 1)]
+    );
+    assert_eq!(daily.len(), 4, "two regencies, a province, a country");
+    let weekly = r.series("weekly").await.unwrap();
+    assert_eq!(
+        points(&weekly, "regency", "32.05"),
+        vec![p("2024-03-04", 3)]
+    );
+    assert_eq!(
+        points(&weekly, "country", "IDN"),
+        vec![p("2024-03-04", 3), p("2024-03-11", 1)]
+    );
+    assert_eq!(
+        r.latest_report_date().await.unwrap().as_deref(),
+        Some("2024-03-11")
+    );
+    // Rebuilding again gives the same series.
+    r.refresh_series().await.unwrap();
+    assert_eq!(r.series("weekly").await.unwrap(), weekly);
+}
+
+/// Signals are keyed by method, disease, area and period: recording one again updates it
+/// under the same id, in any order.
+async fn conformance_signals<R: Records>(r: &R) {
+    assert_eq!(r.latest_report_date().await.unwrap(), None);
+    store(
+        r,
+        vec![bundle(
+            story("https://a.example/g1", 70),
+            vec![report("dengue", "32.05", "2024-03-06")],
+        )],
+    )
+    .await;
+    let ids = r
+        .put_signals(&[
+            signal("ears-c2", "2024-03-04", 5),
+            signal("farrington", "2024-03-04", 5),
+        ])
+        .await
+        .unwrap();
+    assert_ne!(ids[0], ids[1]);
+    let again = r
+        .put_signals(&[
+            signal("farrington", "2024-03-04", 9),
+            signal("ears-c2", "2024-03-04", 9),
+            signal("ears-c2", "2024-03-11", 2),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(&again[..2], &[ids[1], ids[0]]);
+    assert!(!ids.contains(&again[2]));
+    assert_eq!(r.counts().await.unwrap().signals, 3);
+}
+
+/// The indexer's feed: every article once, in id order, page by page, with its analysis.
+async fn conformance_articles_after<R: Records>(r: &R) {
+    let batch: Vec<ArticleBundle> = (0..5)
+        .map(|i| bundle(story(&format!("https://a.example/h{i}"), 80 + i), vec![]))
+        .collect();
+    let ids: Vec<i64> = store(r, batch).await.iter().map(Inserted::id).collect();
+    let mut seen = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = r.articles_after(after, 2).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 2);
+        after = page.last().map(|a| a.id).unwrap_or(after);
+        seen.extend(page);
+    }
+    assert_eq!(seen.iter().map(|a| a.id).collect::<Vec<_>>(), ids);
+    let first = &seen[0];
+    assert_eq!(first.url.as_deref(), Some("https://a.example/h0"));
+    assert_eq!(first.analyzer_version.as_deref(), Some("uji-1"));
+    assert_eq!(
+        first.analysis_json.as_deref(),
+        Some("{\"id\":\"https://a.example/h0\",\"diseases\":[]}")
+    );
+    assert_eq!(first.cluster_id, first.id);
+    assert!(r.articles_after(ids[4], 10).await.unwrap().is_empty());
+}
+
+/// Counts: outbreak articles are those whose analysis says so; reports and events.
+async fn conformance_counts<R: Records>(r: &R) {
+    let empty = r.counts().await.unwrap();
+    assert_eq!(empty.articles + empty.events + empty.signals, 0);
+    store(
+        r,
+        vec![
+            bundle(
+                story("https://a.example/k1", 90),
+                vec![
+                    report("dengue", "32.05", "2024-03-06"),
+                    report("dengue", "32.06", "2024-03-06"),
+                ],
+            ),
+            bundle(story("https://a.example/k2", 91), vec![]),
+            bundle(
+                copy_of("https://a.example/k3", 90),
+                vec![report("dengue", "32.05", "2024-03-07")],
+            ),
+        ],
+    )
+    .await;
+    let c = r.counts().await.unwrap();
+    assert_eq!(
+        (
+            c.articles,
+            c.analyses,
+            c.outbreak_articles,
+            c.stories,
+            c.reports,
+            c.events
+        ),
+        (3, 3, 2, 2, 3, 2)
+    );
+}
+
+/// Odd input is stored, not refused: an article twice in one batch, a NUL character in a
+/// text and a URL, a report whose date is not a date (it opens an event of its own and is
+/// left out of the series).
+async fn conformance_odd_input<R: Records>(r: &R) {
+    let twice = bundle(story("https://a.example/dua-kali", 100), vec![]);
+    let out = store(r, vec![twice.clone(), twice]).await;
+    assert_eq!(
+        out[1],
+        Inserted::SameUrl {
+            id: new_id(&out[0])
+        }
+    );
+
+    let mut nul = story("https://a.example/nul\0", 101);
+    nul.raw_text.push_str(" akhir\0teks");
+    nul.title = Some("judul\0".into());
+    let out = store(r, vec![bundle(nul, vec![])]).await;
+    let id = new_id(&out[0]);
+    assert_eq!(
+        r.known_urls(&["https://a.example/nul\0".into()])
+            .await
+            .unwrap(),
+        vec![Some(id)]
+    );
+
+    store(
+        r,
+        vec![
+            bundle(
+                story("https://a.example/tanggal-1", 102),
+                vec![report("dengue", "32.05", "kemarin")],
+            ),
+            bundle(
+                story("https://a.example/tanggal-2", 103),
+                vec![report("dengue", "32.05", "2024-03-01")],
+            ),
+            bundle(
+                story("https://a.example/tanggal-3", 104),
+                vec![report("dengue", "32.05", "tidak jelas")],
+            ),
+        ],
+    )
+    .await;
+    assert_eq!(r.counts().await.unwrap().events, 3);
+    r.refresh_series().await.unwrap();
+    let daily = r.series("daily").await.unwrap();
+    assert_eq!(daily.len(), 3, "regency, province, country: {daily:?}");
+    assert!(
+        daily
+            .iter()
+            .all(|s| s.points.len() == 1 && s.points[0].period_start == "2024-03-01")
+    );
+    assert_eq!(
+        r.latest_report_date().await.unwrap().as_deref(),
+        Some("2024-03-01")
+    );
+}
+
+/// Hands the list of behaviours to `$then`: both stores run every one.
+macro_rules! behaviours {
+    ($then:ident) => {
+        $then! {
+            conformance_outcomes,
+            conformance_near_duplicate,
+            conformance_batch_atomicity,
+            conformance_idempotent,
+            conformance_event_window,
+            conformance_figures_and_klb,
+            conformance_series,
+            conformance_signals,
+            conformance_articles_after,
+            conformance_counts,
+            conformance_odd_input,
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------
+// SQLite: one store in memory per behaviour.
+
+fn sqlite() -> SqliteRecords {
+    SqliteRecords::new(Store::in_memory().expect("open a store in memory"))
+}
+
+macro_rules! on_sqlite {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            use super::*;
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(&sqlite()).await;
+                }
+            )*
+        }
+    };
+}
+
+behaviours!(on_sqlite);
+
+// ---------------------------------------------------------------------------------------
+// PostgreSQL: one server, a fresh database per behaviour.
+
+async fn on_fresh_database<F, Fut>(pg: &TempPostgres, name: &str, check: F)
+where
+    F: FnOnce(PgRecords) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    let url = pg
+        .fresh_database()
+        .unwrap_or_else(|e| panic!("{name}: create a database: {e}"));
+    let records = PgRecords::connect(&url, StoreOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("{name}: connect: {e}"));
+    eprintln!("postgres: {name}");
+    check(records).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_conforms() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    macro_rules! each {
+        ($($name:ident),* $(,)?) => {
+            $(on_fresh_database(&pg, stringify!($name), |r| async move { $name(&r).await }).await;)*
+        };
+    }
+    behaviours!(each);
+}
+
+/// Four workers, each with its own pool (as four processes would), connect to a new
+/// database at once (the migrations must not race) and store the same articles in
+/// different orders and batches: each article is stored once, each of its reports once,
+/// and each disease × area has one event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_concurrent_workers_store_each_article_once() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let url = pg.fresh_database().expect("create a database");
+    const ARTICLES: u64 = 24;
+    let all: Vec<ArticleBundle> = (0..ARTICLES)
+        .map(|i| {
+            let day = format!("2024-04-{:02}", 1 + i % 5);
+            let mut reports = vec![report("dengue", "32.05", &day)];
+            if i % 3 == 0 {
+                reports.push(report("chikungunya", "32.05", &day));
+            }
+            if i % 4 == 0 {
+                reports.push(report("dengue", "32.06", &day));
+            }
+            bundle(story(&format!("https://a.example/w{i}"), 1000 + i), reports)
+        })
+        .collect();
+    let expected_reports: usize = all.iter().map(|b| b.reports.len()).sum();
+    let all = Arc::new(all);
+
+    let workers: Vec<_> = (0..4u64)
+        .map(|w| {
+            let (url, all) = (url.clone(), Arc::clone(&all));
+            tokio::spawn(async move {
+                let records = PgRecords::connect_with_pool(&url, StoreOptions::default(), 2)
+                    .await
+                    .expect("connect a worker");
+                // Each worker its own order: rotated, every other worker reversed.
+                let mut order: Vec<usize> = (0..all.len()).collect();
+                order.rotate_left((w as usize * 7) % all.len());
+                if w % 2 == 1 {
+                    order.reverse();
+                }
+                let mut ids = vec![0i64; all.len()];
+                for chunk in order.chunks(3 + w as usize) {
+                    let batch: Vec<ArticleBundle> = chunk.iter().map(|&i| all[i].clone()).collect();
+                    let out = records.store_articles(&batch).await.expect("store a batch");
+                    for (&i, o) in chunk.iter().zip(&out) {
+                        ids[i] = o.id();
+                    }
+                }
+                ids
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for w in workers {
+        answers.push(w.await.expect("a worker panicked"));
+    }
+    for other in &answers[1..] {
+        assert_eq!(
+            other, &answers[0],
+            "every worker got the same id for each article"
+        );
+    }
+
+    let records = PgRecords::connect(&url, StoreOptions::default())
+        .await
+        .unwrap();
+    let c = records.counts().await.unwrap();
+    assert_eq!(c.articles, ARTICLES);
+    assert_eq!(c.analyses, ARTICLES);
+    assert_eq!(c.reports, expected_reports as u64);
+    let events = records.events(&EventFilter::default()).await.unwrap();
+    let mut keys: Vec<(String, String)> = events
+        .iter()
+        .map(|e| (e.disease_id.clone(), e.area_code.clone()))
+        .collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        vec![
+            ("chikungunya".to_string(), "32.05".to_string()),
+            ("dengue".to_string(), "32.05".to_string()),
+            ("dengue".to_string(), "32.06".to_string()),
+        ],
+        "one event per disease × area"
+    );
+    assert_eq!(
+        events.iter().map(|e| e.n_reports).sum::<i64>(),
+        expected_reports as i64
+    );
+    let feed = records.articles_after(0, 1000).await.unwrap();
+    let mut expected_ids = answers[0].clone();
+    expected_ids.sort();
+    assert_eq!(feed.iter().map(|a| a.id).collect::<Vec<_>>(), expected_ids);
+}
