@@ -11,8 +11,9 @@
 //!   case the first worker died before publishing it.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use futures_util::future::join_all;
 use rayon::prelude::*;
 use waspada_pipeline::index::search_doc_of;
 use waspada_pipeline::prepare::Preparer;
@@ -21,7 +22,7 @@ use waspada_search::SearchDoc;
 use waspada_store::{ArticleBundle, Inserted, Records};
 
 use crate::messages::{AnalyseJob, IndexJob, decode, encode};
-use crate::metrics::add;
+use crate::metrics::{add, add_ms};
 use crate::{ClusterError, Metrics, Shutdown, backoff};
 
 /// Tunables of an analyse worker.
@@ -127,13 +128,15 @@ pub async fn analyse_batch<R: Records, Q: Queue>(
     }
     match store_items(records, queue, preparer, &items, options, metrics).await {
         Ok(()) => {
-            for item in items {
-                if let Err(e) = item.message.ack().await {
-                    // Redelivered later and stored again as the same URL: no harm.
-                    add(&metrics.errors, 1);
-                    eprintln!("analyse worker: ack failed, the message will come back: {e}");
-                }
+            let t = Instant::now();
+            // All acks in flight at once: one round trip for the batch, not one each.
+            let acks = join_all(items.into_iter().map(|i| i.message.ack())).await;
+            for e in acks.into_iter().filter_map(Result::err) {
+                // Redelivered later and stored again as the same URL: no harm.
+                add(&metrics.errors, 1);
+                eprintln!("analyse worker: ack failed, the message will come back: {e}");
             }
+            add_ms(&metrics.queue_ms, t);
         }
         Err(e) => {
             add(&metrics.errors, 1);
@@ -185,6 +188,7 @@ async fn store_items<R: Records, Q: Queue, M: QueueMessage>(
     metrics: &Metrics,
 ) -> Result<(), ClusterError> {
     // Pages already stored are not analysed again.
+    let t = Instant::now();
     let urls: Vec<String> = items.iter().filter_map(|i| i.canonical.clone()).collect();
     let mut known_ids = records.known_urls(&urls).await?.into_iter();
     let known: Vec<Option<i64>> = items
@@ -201,11 +205,15 @@ async fn store_items<R: Records, Q: Queue, M: QueueMessage>(
         .filter(|(_, k)| k.is_none())
         .map(|(i, _)| (i.job.clone(), i.canonical.clone()))
         .collect();
+    add_ms(&metrics.store_ms, t);
+    let t = Instant::now();
     let p = Arc::clone(preparer);
     let prepared: Vec<(ArticleBundle, SearchDoc)> =
         tokio::task::spawn_blocking(move || prepare_all(&p, fresh))
             .await
             .map_err(|e| ClusterError::Task(e.to_string()))?;
+    add_ms(&metrics.prepare_ms, t);
+    let t = Instant::now();
     let (bundles, docs): (Vec<ArticleBundle>, Vec<SearchDoc>) = prepared.into_iter().unzip();
     let outcomes = if bundles.is_empty() {
         Vec::new()
@@ -243,7 +251,9 @@ async fn store_items<R: Records, Q: Queue, M: QueueMessage>(
             },
         }
     }
+    add_ms(&metrics.store_ms, t);
     if options.publish_index {
+        let t = Instant::now();
         // A redelivered message may have been stored by a worker that died before it
         // published the index job: publish it again from the store (the queue drops it
         // when the first one got through).
@@ -257,11 +267,20 @@ async fn store_items<R: Records, Q: Queue, M: QueueMessage>(
                 index_jobs.push(IndexJob::from(waspada_pipeline::index::search_doc(&a)));
             }
         }
-        for job in &index_jobs {
-            queue
-                .publish(Stage::Index, &job.dedup_id(), &encode(job))
-                .await?;
+        let payloads: Vec<(String, Vec<u8>)> = index_jobs
+            .iter()
+            .map(|j| (j.dedup_id(), encode(j)))
+            .collect();
+        let published = join_all(
+            payloads
+                .iter()
+                .map(|(id, p)| queue.publish(Stage::Index, id, p)),
+        )
+        .await;
+        for r in published {
+            r?;
         }
+        add_ms(&metrics.queue_ms, t);
     }
     Ok(())
 }

@@ -29,6 +29,12 @@ pub struct Metrics {
     pub dead_lettered: AtomicU64,
     /// Failures (store, queue, index) that made a batch wait for another try.
     pub errors: AtomicU64,
+    /// Milliseconds spent analysing and hashing (all cores; wall time per batch).
+    pub prepare_ms: AtomicU64,
+    /// Milliseconds spent in the store (URL screen and the batch transaction).
+    pub store_ms: AtomicU64,
+    /// Milliseconds spent on the queue after the commit (index publishes and acks).
+    pub queue_ms: AtomicU64,
 }
 
 /// A copy of the counters at one moment, as logged.
@@ -48,6 +54,20 @@ pub struct MetricsSnapshot {
     pub dead_lettered: u64,
     /// See [`Metrics::errors`].
     pub errors: u64,
+    /// See [`Metrics::prepare_ms`].
+    #[serde(default)]
+    pub prepare_ms: u64,
+    /// See [`Metrics::store_ms`].
+    #[serde(default)]
+    pub store_ms: u64,
+    /// See [`Metrics::queue_ms`].
+    #[serde(default)]
+    pub queue_ms: u64,
+}
+
+/// Adds the milliseconds since `since` to a counter.
+pub(crate) fn add_ms(counter: &AtomicU64, since: std::time::Instant) {
+    add(counter, since.elapsed().as_millis() as u64);
 }
 
 /// Adds `n` to a counter.
@@ -67,6 +87,9 @@ impl Metrics {
             redelivered: get(&self.redelivered),
             dead_lettered: get(&self.dead_lettered),
             errors: get(&self.errors),
+            prepare_ms: get(&self.prepare_ms),
+            store_ms: get(&self.store_ms),
+            queue_ms: get(&self.queue_ms),
         }
     }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use waspada_cluster::analyse::{AnalyseOptions, run_analyse_worker};
-use waspada_cluster::index::{IndexOptions, run_index_worker};
+use waspada_cluster::index::{IndexOptions, reindex, run_index_worker};
 use waspada_cluster::messages::{AnalyseJob, encode};
 use waspada_cluster::{Metrics, Shutdown};
 use waspada_extract::Article;
@@ -154,6 +154,16 @@ async fn articles_published_twice_are_stored_once_and_indexed() {
     let index = waspada_search::SearchIndex::open_or_create(dir.path()).unwrap();
     index.reload().unwrap();
     assert_eq!(index.num_docs(), stored.articles);
+    let from_queue = index.doc_ids().unwrap();
+    drop(index);
+
+    // `waspada reindex`: the same documents, rebuilt from the store alone.
+    let rebuilt = tempfile::tempdir().unwrap();
+    let n = reindex(&records, rebuilt.path(), |_| {}).await.unwrap();
+    assert_eq!(n, stored.articles);
+    let index = waspada_search::SearchIndex::open_or_create(rebuilt.path()).unwrap();
+    index.reload().unwrap();
+    assert_eq!(index.doc_ids().unwrap(), from_queue);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -82,7 +82,9 @@ pub fn run(n: usize, seed: u64, workers: &[usize]) -> Result<()> {
                     .env("WASPADA_NATS_URL", nats.url())
                     .env("WASPADA_CLUSTER_NAME", format!("bench-{k}-{i}"))
                     .stdout(Stdio::null())
-                    .stderr(Stdio::null())
+                    .stderr(std::fs::File::create(
+                        dir.join(format!("worker-{k}-{i}.log")),
+                    )?)
                     .spawn()
             })
             .collect::<std::io::Result<_>>()
@@ -96,6 +98,11 @@ pub fn run(n: usize, seed: u64, workers: &[usize]) -> Result<()> {
             let _ = c.wait();
         }
         done?;
+        let spent = (0..k)
+            .filter_map(|i| final_metrics(&dir.join(format!("worker-{k}-{i}.log"))))
+            .fold([0u64; 3], |a, m| {
+                [a[0] + m.prepare_ms, a[1] + m.store_ms, a[2] + m.queue_ms]
+            });
         let one = *one_worker.get_or_insert(took);
         println!(
             "{k:>7} {:>9.1} {:>12.0} {:>12.2}× {:>11.2}×",
@@ -103,6 +110,12 @@ pub fn run(n: usize, seed: u64, workers: &[usize]) -> Result<()> {
             n as f64 / took.as_secs_f64(),
             embedded.as_secs_f64() / took.as_secs_f64(),
             one.as_secs_f64() / took.as_secs_f64(),
+        );
+        println!(
+            "        worker time per article: analyse {:.2} ms, store {:.2} ms, queue (publish + ack) {:.2} ms",
+            spent[0] as f64 / n as f64,
+            spent[1] as f64 / n as f64,
+            spent[2] as f64 / n as f64
         );
     }
     if let Some(one) = one_worker {
@@ -114,6 +127,15 @@ pub fn run(n: usize, seed: u64, workers: &[usize]) -> Result<()> {
     }
     std::fs::remove_dir_all(&dir).ok();
     Ok(())
+}
+
+/// The last (final) metrics line a worker wrote to its log.
+fn final_metrics(log: &Path) -> Option<waspada_cluster::MetricsSnapshot> {
+    let text = std::fs::read_to_string(log).ok()?;
+    text.lines().rev().find_map(|l| {
+        let v: serde_json::Value = serde_json::from_str(l).ok()?;
+        serde_json::from_value(v.get("metrics")?.clone()).ok()
+    })
 }
 
 async fn publish(url: &str, corpus: &Path) -> Result<()> {
