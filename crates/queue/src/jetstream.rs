@@ -57,6 +57,9 @@ pub const LEASE_BUCKET: &str = "waspada_leases";
 /// The KV bucket holding feed state.
 pub const STATE_BUCKET: &str = "waspada_state";
 
+/// How long past its own wait a pull request may go unanswered before it counts as lost.
+const ANSWER_BOUND: Duration = Duration::from_secs(5);
+
 const MSG_ID: &str = "Nats-Msg-Id";
 const H_REASON: &str = "Waspada-Reason";
 const H_DEDUP: &str = "Waspada-Dedup-Id";
@@ -208,6 +211,9 @@ impl JetStreamQueue {
         Ok(JetStreamKv { store })
     }
 
+    /// One pull request: no-wait when `wait` is `None`. Bounded by `wait` plus
+    /// [`ANSWER_BOUND`]: a request lost with a dying connection is never answered, and the
+    /// client would otherwise wait for ever.
     async fn fetch(
         &self,
         stage: Stage,
@@ -216,24 +222,36 @@ impl JetStreamQueue {
     ) -> Result<Vec<jetstream::Message>, QueueError> {
         let consumer = &self.consumers[stage.index()];
         let context = || format!("pulling {stage} work");
-        let mut messages = match wait {
-            None => consumer
-                .fetch()
-                .max_messages(max)
-                .messages()
-                .await
-                .map_err(|e| QueueError::backend(context(), e))?,
-            Some(wait) => consumer
-                .batch()
-                .max_messages(max)
-                .expires(wait)
-                .messages()
-                .await
-                .map_err(|e| QueueError::backend(context(), e))?,
+        let deadline = tokio::time::Instant::now() + wait.unwrap_or_default() + ANSWER_BOUND;
+        let request = async {
+            match wait {
+                None => consumer.fetch().max_messages(max).messages().await,
+                Some(wait) => {
+                    consumer
+                        .batch()
+                        .max_messages(max)
+                        .expires(wait)
+                        .messages()
+                        .await
+                }
+            }
+        };
+        let mut messages = match tokio::time::timeout_at(deadline, request).await {
+            Ok(Ok(messages)) => messages,
+            Ok(Err(e)) => return Err(QueueError::backend(context(), e)),
+            Err(_) => return Err(QueueError::backend(context(), "no answer from the server")),
         };
         let mut out = Vec::new();
-        while let Some(message) = messages.next().await {
-            out.push(message.map_err(|e| QueueError::backend(context(), e))?);
+        loop {
+            match tokio::time::timeout_at(deadline, messages.next()).await {
+                Ok(Some(message)) => {
+                    out.push(message.map_err(|e| QueueError::backend(context(), e))?);
+                }
+                Ok(None) => break,
+                // Keep what came; anything later is redelivered after the ack wait.
+                Err(_) if !out.is_empty() => break,
+                Err(_) => return Err(QueueError::backend(context(), "no answer from the server")),
+            }
         }
         Ok(out)
     }
@@ -340,8 +358,11 @@ impl Queue for JetStreamQueue {
                 .map_err(|e| QueueError::backend(format!("reading {stage} delivery"), e))?;
             if delivered > self.options.max_deliver {
                 let attempts = self.options.max_deliver;
-                self.bury(stage, &message, attempts, &unanswered_reason(attempts))
-                    .await?;
+                // On failure it stays pending and a later pull buries it; the rest of
+                // this batch still goes to the worker.
+                let _ = self
+                    .bury(stage, &message, attempts, &unanswered_reason(attempts))
+                    .await;
                 continue;
             }
             got.push(JetStreamMessage {

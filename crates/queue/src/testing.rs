@@ -61,7 +61,7 @@ impl NatsServer {
         Ok(server)
     }
 
-    /// [`start`](Self::start) for a test: `None` (after printing "skipped: <reason>") when
+    /// [`start`](Self::start) for a test: `None` (after printing `skipped: <reason>`) when
     /// the server cannot start and `WASPADA_CI` is unset; under `WASPADA_CI=1` the test
     /// fails instead, since CI installs the server.
     pub fn start_or_skip() -> Option<NatsServer> {

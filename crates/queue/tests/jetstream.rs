@@ -3,6 +3,7 @@
 //! `waspada_queue::testing`); without one the tests say "skipped" (failing under
 //! `WASPADA_CI=1`).
 
+#[macro_use]
 mod suite;
 
 use std::time::Duration;
@@ -39,26 +40,7 @@ impl Backend for Nats {
 
 const SHORT: Duration = Duration::from_secs(1);
 
-/// One `#[tokio::test]` per suite function, each on its own server.
-macro_rules! conformance {
-    ($($name:ident => $ack_wait:expr),* $(,)?) => {$(
-        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-        async fn $name() {
-            let Some(nats) = Nats::start($ack_wait) else { return };
-            suite::$name(&nats).await;
-        }
-    )*};
-}
-
-conformance! {
-    round_trip => SHORT,
-    dedup => SHORT,
-    redelivery => SHORT,
-    retry => SHORT,
-    dead_letter_by_worker => SHORT,
-    dead_letter_unanswered => SHORT,
-    work_queue => Duration::from_secs(30),
-}
+queue_conformance!(Nats::start);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leases() {
@@ -230,4 +212,26 @@ async fn outage_then_resume() {
     );
     assert_eq!(publisher.stats(Stage::Index).await.unwrap().pending, 0);
     drop(nats);
+}
+
+/// Nothing listening: `connect` fails (it does not hang) and says where it looked and
+/// what it expected there. Needs no server binary.
+#[tokio::test]
+async fn connect_without_server_says_why() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let url = format!("nats://127.0.0.1:{port}");
+    let err = tokio::time::timeout(
+        BOUND,
+        JetStreamQueue::connect(&url, QueueOptions::default()),
+    )
+    .await
+    .expect("connect gives up by itself")
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains(&url), "{err}");
+    assert!(err.contains("nats-server"), "{err}");
 }

@@ -1,5 +1,6 @@
 //! The conformance suite against the in-process queue.
 
+#[macro_use]
 mod suite;
 
 use std::time::Duration;
@@ -11,8 +12,9 @@ use waspada_queue::{MemoryKv, MemoryLeases, MemoryQueue};
 struct Memory(MemoryQueue);
 
 impl Memory {
-    fn new(ack_wait: Duration) -> Self {
-        Memory(MemoryQueue::new(suite::options(ack_wait)))
+    /// Always available; `Option` to match backends that may be missing.
+    fn start(ack_wait: Duration) -> Option<Self> {
+        Some(Memory(MemoryQueue::new(suite::options(ack_wait))))
     }
 }
 
@@ -23,42 +25,7 @@ impl Backend for Memory {
     }
 }
 
-const SHORT: Duration = Duration::from_secs(1);
-
-#[tokio::test]
-async fn round_trip() {
-    suite::round_trip(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test]
-async fn dedup() {
-    suite::dedup(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test]
-async fn redelivery() {
-    suite::redelivery(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test]
-async fn retry() {
-    suite::retry(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test]
-async fn dead_letter_by_worker() {
-    suite::dead_letter_by_worker(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test]
-async fn dead_letter_unanswered() {
-    suite::dead_letter_unanswered(&Memory::new(SHORT)).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn work_queue() {
-    suite::work_queue(&Memory::new(Duration::from_secs(30))).await;
-}
+queue_conformance!(Memory::start);
 
 #[tokio::test]
 async fn leases() {

@@ -385,6 +385,18 @@ pub async fn leases<L: Leases>(leases: &L) {
     })
     .await;
     assert!(!leases.acquire("detect", "worker-b", long).await.unwrap());
+    // A renewal sets the new TTL: renewed short, the lease runs out.
+    assert!(leases.acquire("index", "worker-a", long).await.unwrap());
+    assert!(
+        leases
+            .acquire("index", "worker-a", Duration::from_secs(1))
+            .await
+            .unwrap()
+    );
+    eventually("the renewed lease expires", || async {
+        leases.acquire("index", "worker-b", long).await.unwrap()
+    })
+    .await;
 }
 
 /// Values are stored, replaced and read back; any key text works.
@@ -405,4 +417,29 @@ pub async fn key_value<K: KeyValue>(kv: &K) {
         kv.get("").await.unwrap().as_deref(),
         Some(&b"empty key"[..])
     );
+}
+
+/// Defines one `#[tokio::test]` per queue case of the suite. `$open(ack_wait)` gives an
+/// `Option` of a fresh [`Backend`]: `None` when it cannot run here (the test then returns,
+/// having said "skipped").
+macro_rules! queue_conformance {
+    ($open:path) => {
+        queue_conformance!(@cases $open;
+            round_trip => Duration::from_secs(1),
+            dedup => Duration::from_secs(1),
+            redelivery => Duration::from_secs(1),
+            retry => Duration::from_secs(1),
+            dead_letter_by_worker => Duration::from_secs(1),
+            dead_letter_unanswered => Duration::from_secs(1),
+            // Long enough that no message is redelivered while the two workers run.
+            work_queue => Duration::from_secs(30),
+        );
+    };
+    (@cases $open:path; $($name:ident => $ack_wait:expr),* $(,)?) => {$(
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            let Some(backend) = $open($ack_wait) else { return };
+            suite::$name(&backend).await;
+        }
+    )*};
 }
