@@ -15,6 +15,7 @@
 //! *wabah* stays *wabah*. Snowball Indonesian would turn *penularan* into *ular*.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
@@ -123,15 +124,16 @@ impl<T: TokenStream> TokenStream for IndonesianStopWordsStream<T> {
 /// way tantivy's own `Stemmer` filter is. Expects lower-cased tokens. Stemming is for
 /// recall only: documents and queries go through the same filter.
 ///
-/// News vocabulary is Zipfian, so each filter instance keeps a cache of the stems it has
-/// computed (at most [`STEM_CACHE_ENTRIES`] words, a few MB): tantivy keeps one analyzer per
-/// field and segment being written, and most words of an article were seen before.
+/// News vocabulary is Zipfian, so stems are remembered in a cache per thread (at most
+/// [`STEM_CACHE_ENTRIES`] words, a few MB), shared by every filter on that thread: the
+/// indexer's segment writers and the short-lived analyzers that build search snippets
+/// both find the words of earlier articles already stemmed.
 #[derive(Clone, Debug, Default)]
 pub struct IndonesianStemmer {
     stemmer: waspada_text::stem::Stemmer,
 }
 
-/// Words remembered per stemming filter before the cache is emptied and starts over.
+/// Words remembered per thread before the stem cache is emptied and starts over.
 pub const STEM_CACHE_ENTRIES: usize = 100_000;
 
 impl TokenFilter for IndonesianStemmer {
@@ -140,21 +142,21 @@ impl TokenFilter for IndonesianStemmer {
     fn transform<T: Tokenizer>(self, tokenizer: T) -> IndonesianStemmerFilter<T> {
         IndonesianStemmerFilter {
             stemmer: self.stemmer,
-            cache: StemCache::default(),
             inner: tokenizer,
         }
     }
 }
 
-/// Word → stem, `None` when the stem is the word itself.
-#[derive(Clone, Default)]
-struct StemCache(FxHashMap<Box<str>, Option<Box<str>>>);
+thread_local! {
+    /// Word → stem, `None` when the stem is the word itself.
+    static STEM_CACHE: RefCell<FxHashMap<Box<str>, Option<Box<str>>>> =
+        RefCell::new(FxHashMap::default());
+}
 
 /// The [`Tokenizer`] produced by [`IndonesianStemmer`].
 #[derive(Clone)]
 pub struct IndonesianStemmerFilter<T> {
     stemmer: waspada_text::stem::Stemmer,
-    cache: StemCache,
     inner: T,
 }
 
@@ -165,7 +167,6 @@ impl<T: Tokenizer> Tokenizer for IndonesianStemmerFilter<T> {
         IndonesianStemmerStream {
             tail: self.inner.token_stream(text),
             stemmer: &self.stemmer,
-            cache: &mut self.cache,
         }
     }
 }
@@ -174,7 +175,6 @@ impl<T: Tokenizer> Tokenizer for IndonesianStemmerFilter<T> {
 pub struct IndonesianStemmerStream<'a, T> {
     tail: T,
     stemmer: &'a waspada_text::stem::Stemmer,
-    cache: &'a mut StemCache,
 }
 
 impl<T: TokenStream> TokenStream for IndonesianStemmerStream<'_, T> {
@@ -182,29 +182,32 @@ impl<T: TokenStream> TokenStream for IndonesianStemmerStream<'_, T> {
         if !self.tail.advance() {
             return false;
         }
+        let stemmer = self.stemmer;
         let token = self.tail.token_mut();
-        let stem: Option<Box<str>> = match self.cache.0.get(token.text.as_str()) {
-            Some(cached) => cached.clone(),
-            None => {
-                let stem = match self.stemmer.stem(&token.text) {
-                    Cow::Owned(s) if s != token.text => Some(s.into_boxed_str()),
-                    Cow::Borrowed(s) if s != token.text => Some(s.into()),
-                    _ => None,
-                };
-                if self.cache.0.len() >= STEM_CACHE_ENTRIES {
-                    self.cache.0.clear();
+        STEM_CACHE.with_borrow_mut(|cache| {
+            let stem = match cache.get(token.text.as_str()) {
+                Some(cached) => cached.as_deref(),
+                None => {
+                    let stem = match stemmer.stem(&token.text) {
+                        Cow::Owned(s) if s != token.text => Some(s.into_boxed_str()),
+                        Cow::Borrowed(s) if s != token.text => Some(s.into()),
+                        _ => None,
+                    };
+                    if cache.len() >= STEM_CACHE_ENTRIES {
+                        cache.clear();
+                    }
+                    cache
+                        .entry(token.text.as_str().into())
+                        .or_insert(stem)
+                        .as_deref()
                 }
-                self.cache
-                    .0
-                    .insert(token.text.as_str().into(), stem.clone());
-                stem
+            };
+            if let Some(stem) = stem {
+                // Reuses the token's buffer.
+                token.text.clear();
+                token.text.push_str(stem);
             }
-        };
-        if let Some(stem) = stem {
-            // Reuses the token's buffer.
-            token.text.clear();
-            token.text.push_str(&stem);
-        }
+        });
         true
     }
 

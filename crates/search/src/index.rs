@@ -721,12 +721,26 @@ impl SearchIndex {
     /// so the caller passes the body it read from the store. When no query word occurs in
     /// the body, the snippet is the start of the body with no highlights.
     pub fn snippet(&self, query_text: &str, language: &str, body_text: &str) -> Snippet {
-        let field = if is_english(language) {
+        self.snippets(query_text).snippet(language, body_text)
+    }
+
+    /// Snippets of many bodies for one query (a page of hits): the query is parsed and
+    /// its words weighed once per language, not once per hit.
+    pub fn snippets(&self, query_text: &str) -> Snippets<'_> {
+        Snippets {
+            index: self,
+            query: self.text_query(query_text),
+            indonesian: None,
+            english: None,
+        }
+    }
+
+    fn snippet_generator(&self, query: &dyn TantivyQuery, english: bool) -> SnippetGenerator {
+        let field = if english {
             self.fields.body_en
         } else {
             self.fields.body_id
         };
-        let query = self.text_query(query_text);
         let searcher = self.reader.searcher();
         let mut terms: BTreeMap<String, f32> = BTreeMap::new();
         query.query_terms(&mut |term, _| {
@@ -739,12 +753,35 @@ impl SearchIndex {
                 terms.insert(text.to_owned(), 1.0 / (1.0 + df as f32));
             }
         });
-        let analyzer = if is_english(language) {
+        let analyzer = if english {
             english_analyzer()
         } else {
             indonesian_analyzer()
         };
-        let generator = SnippetGenerator::new(terms, analyzer, field, SNIPPET_MAX_CHARS);
+        SnippetGenerator::new(terms, analyzer, field, SNIPPET_MAX_CHARS)
+    }
+}
+
+/// Builds the snippets of one query's hits; see [`SearchIndex::snippets`].
+pub struct Snippets<'a> {
+    index: &'a SearchIndex,
+    query: Box<dyn TantivyQuery>,
+    indonesian: Option<SnippetGenerator>,
+    english: Option<SnippetGenerator>,
+}
+
+impl Snippets<'_> {
+    /// The snippet of one body, analysed the way an article in `language` is (see
+    /// [`SearchIndex::snippet`]).
+    pub fn snippet(&mut self, language: &str, body_text: &str) -> Snippet {
+        let english = is_english(language);
+        let slot = if english {
+            &mut self.english
+        } else {
+            &mut self.indonesian
+        };
+        let generator =
+            slot.get_or_insert_with(|| self.index.snippet_generator(&*self.query, english));
         Snippet::from_tantivy(&generator.snippet(body_text), body_text)
     }
 }

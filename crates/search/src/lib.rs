@@ -87,7 +87,7 @@ mod snippet;
 
 pub use index::{
     DEFAULT_WRITER_MEMORY_BYTES, FacetCount, Facets, Hit, IndexOptions, MAX_LIMIT, MAX_OFFSET,
-    MIN_WRITER_MEMORY_BYTES, Query, SearchDoc, SearchIndex, SearchResults, TITLE_BOOST,
+    MIN_WRITER_MEMORY_BYTES, Query, SearchDoc, SearchIndex, SearchResults, Snippets, TITLE_BOOST,
 };
 pub use snippet::{SNIPPET_MAX_CHARS, Snippet};
 

@@ -251,16 +251,47 @@ async fn events_csv(
     Ok(csv_response(export::events_csv(&page.items)?, "events.csv"))
 }
 
+/// The map's data. Cached per query string while the events are unchanged (see
+/// [`crate::cache`]), with an `ETag` for conditional requests.
 async fn events_geojson(
     axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+    headers: axum::http::HeaderMap,
     Q(p): Q<EventParams>,
 ) -> Result<Response, ApiError> {
-    let page = state
-        .with_store(move |s| query::events(s, &p, Lang::En, true))
+    let key = raw.unwrap_or_default();
+    let cache = state.geojson_cache.clone();
+    let answer = state
+        .with_store(move |s| {
+            let version = s.events_version()?;
+            if let Some(hit) = cache.get(&key, &version) {
+                return Ok(hit);
+            }
+            let page = query::events(s, &p, Lang::En, true)?;
+            Ok(cache.put(
+                &key,
+                &version,
+                export::events_geojson(&page.items).to_string(),
+            ))
+        })
         .await?;
+    let etag = answer.etag.to_string();
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| crate::cache::etag_matches(v, &etag));
+    // `private`: the answer needs a login; `no-cache`: revalidate every time (cheap: 304).
+    let common = [
+        (header::ETAG, etag),
+        (header::CACHE_CONTROL, "private, no-cache".to_string()),
+    ];
+    if not_modified {
+        return Ok((axum::http::StatusCode::NOT_MODIFIED, common).into_response());
+    }
     Ok((
-        [(header::CONTENT_TYPE, "application/geo+json")],
-        export::events_geojson(&page.items).to_string(),
+        [(header::CONTENT_TYPE, "application/geo+json".to_string())],
+        common,
+        answer.body,
     )
         .into_response())
 }
@@ -270,7 +301,7 @@ async fn get_event(
     Id(id): Id,
 ) -> Result<Json<query::EventDetail>, ApiError> {
     state
-        .with_store(move |s| query::event_detail(s, id, Lang::En))
+        .with_store(move |s| query::event_detail(s, id, Lang::En, None))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no event {id}")))

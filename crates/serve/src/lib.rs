@@ -54,6 +54,7 @@
 pub mod accounts;
 pub mod api;
 pub mod auth;
+mod cache;
 mod db;
 mod error;
 mod export;
@@ -101,6 +102,7 @@ pub struct AppState {
     pool: Arc<db::Pool>,
     throttle: Arc<accounts::Throttle>,
     search: Arc<Result<SearchIndex, String>>,
+    geojson_cache: Arc<cache::ResponseCache>,
 }
 
 impl AppState {
@@ -124,6 +126,7 @@ impl AppState {
             pool: Arc::new(pool),
             throttle: Arc::new(accounts::Throttle::default()),
             search: Arc::new(search),
+            geojson_cache: Arc::default(),
         })
     }
 

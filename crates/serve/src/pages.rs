@@ -518,14 +518,11 @@ async fn event_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respon
     let ui = ui.with_nav("map");
     let lang = ui.lang;
     match state
-        .with_store(move |s| query::event_detail(s, id, lang))
+        .with_store(move |s| query::event_detail(s, id, lang, Some(EVENT_PAGE_REPORTS)))
         .await
     {
-        Ok(Some(mut d)) => {
-            let earlier = d.reports.len().saturating_sub(EVENT_PAGE_REPORTS);
-            d.reports.drain(..earlier);
-            let extra = d.articles.len().saturating_sub(EVENT_PAGE_REPORTS);
-            d.articles.drain(..extra);
+        Ok(Some(d)) => {
+            let earlier = (d.event.event.n_reports as usize).saturating_sub(d.reports.len());
             ui.render(&EventPage {
                 ui: ui.clone(),
                 d,

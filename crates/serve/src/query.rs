@@ -470,11 +470,21 @@ pub struct EventDetail {
 }
 
 /// One event with reports, articles and signals.
-pub fn event_detail(store: &Store, id: i64, lang: Lang) -> Result<Option<EventDetail>, ApiError> {
+///
+/// `latest_reports` keeps only the newest reports (a page); `None` reads the whole history.
+pub fn event_detail(
+    store: &Store,
+    id: i64,
+    lang: Lang,
+    latest_reports: Option<usize>,
+) -> Result<Option<EventDetail>, ApiError> {
     let Some(event) = store.event(id)? else {
         return Ok(None);
     };
-    let reports = store.event_reports(id)?;
+    let reports = match latest_reports {
+        Some(n) => store.latest_event_reports(id, n)?,
+        None => store.event_reports(id)?,
+    };
     let mut seen = BTreeSet::new();
     let articles = reports
         .iter()
@@ -1110,12 +1120,13 @@ pub fn search(
         .search(&query)
         .map_err(|e| ApiError::internal("searching", e))?;
     let mut hits = Vec::with_capacity(results.hits.len());
+    let mut snippets = index.snippets(&text);
     for hit in &results.hits {
         // The index may briefly hold what a re-built store lacks; skip such hits.
-        let Some(a) = store.article(hit.article_id as i64)? else {
+        let Some(a) = store.article_brief(hit.article_id as i64)? else {
             continue;
         };
-        let snippet = index.snippet(&text, &a.language, &a.clean_text);
+        let snippet = snippets.snippet(&a.language, &a.clean_text);
         hits.push(SearchHit {
             article_id: a.id,
             score: hit.score,

@@ -248,3 +248,56 @@ async fn a_busy_index_stores_anyway_and_the_next_catch_up_indexes() {
     let found = get(&app, "/api/search?q=tertunda").await;
     assert_eq!(found.body["total"], 1, "{}", found.body);
 }
+
+/// The map's GeoJSON is cached between ingests; a push must show on the map at once, and a
+/// browser holding the current answer gets `304 Not Modified`.
+#[tokio::test]
+async fn the_map_data_follow_every_push_and_answer_conditional_requests() {
+    let (_dir, app) = fresh();
+    let geojson = |app: axum::Router, etag: Option<String>| async move {
+        let mut req = Request::get("/api/events.geojson?since=2025-01-01");
+        if let Some(tag) = etag {
+            req = req.header(header::IF_NONE_MATCH, tag);
+        }
+        let res = app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let status = res.status();
+        let tag = res
+            .headers()
+            .get(header::ETAG)
+            .map(|v| v.to_str().unwrap().to_string());
+        let bytes = to_bytes(res.into_body(), 16 << 20).await.unwrap();
+        (status, tag, bytes)
+    };
+    let features = |bytes: &[u8]| -> usize {
+        serde_json::from_slice::<Value>(bytes).unwrap()["features"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+
+    let (status, empty_tag, body) = geojson(app.clone(), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(features(&body), 0);
+
+    let a = push(&app, "application/json", article(1, "kemarau").to_string()).await;
+    assert_eq!(a.body["stored"], 1, "{}", a.body);
+    let (status, tag, body) = geojson(app.clone(), empty_tag.clone()).await;
+    assert_eq!(status, StatusCode::OK, "a stale 304 after a push");
+    assert_eq!(features(&body), 1, "the new event is on the map");
+    assert_ne!(tag, empty_tag);
+
+    // Unchanged store: the browser's copy is current.
+    let (status, again, body) = geojson(app.clone(), tag.clone()).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again, tag);
+    assert!(body.is_empty());
+
+    // A second report of the same event changes its figures: a new answer, not the cache.
+    let b = push(&app, "application/json", article(2, "hujan").to_string()).await;
+    assert_eq!(b.body["stored"], 1, "{}", b.body);
+    let (status, third, body) = geojson(app.clone(), tag.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(third, tag);
+    let fc: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(fc["features"][0]["properties"]["n_reports"], 2, "{fc}");
+}

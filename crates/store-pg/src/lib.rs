@@ -58,7 +58,7 @@ pub use migrate::SCHEMA_VERSION;
 
 use error::{backend, is_retryable};
 
-/// Connections in the pool unless the URL's caller asks otherwise.
+/// Connections in the pool that [`PgRecords::connect`] opens.
 pub const DEFAULT_POOL_SIZE: usize = 8;
 
 /// How many times a transaction that lost a deadlock or a serialisation conflict is run.

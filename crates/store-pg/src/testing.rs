@@ -11,7 +11,7 @@
 //! - With `WASPADA_PG_URL` set, no server is started: each `TempPostgres` is a fresh
 //!   database on that server, dropped afterwards.
 //! - [`TempPostgres::for_test`] decides what a test does without PostgreSQL: fail under CI
-//!   (`WASPADA_CI=1`), otherwise say "skipped: <reason>" and let the test return.
+//!   (`WASPADA_CI=1`), otherwise say `skipped: <reason>` and let the test return.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -76,7 +76,7 @@ impl TempPostgres {
         }
     }
 
-    /// For tests: a server, or `None` after printing "skipped: <reason>" when PostgreSQL
+    /// For tests: a server, or `None` after printing `skipped: <reason>` when PostgreSQL
     /// is not installed and this is not CI.
     ///
     /// # Panics

@@ -30,7 +30,11 @@ fn text_key(hash: &[u8; 16]) -> String {
 
 /// The lock key of the events of one disease in one area.
 fn event_key(r: &Report) -> String {
-    format!("e:{}|{}|{}", r.disease_id, r.area.level, r.area.code)
+    text(&format!(
+        "e:{}|{}|{}",
+        r.disease_id, r.area.level, r.area.code
+    ))
+    .into_owned()
 }
 
 /// The URLs an article is known by: canonical first.
@@ -105,31 +109,34 @@ pub(crate) async fn store_batch(
     Ok(out)
 }
 
-/// The article stored under one of `a`'s URLs, or under its text.
+/// The article stored under one of `a`'s URLs (canonical first), or under its text: one
+/// query.
 async fn find_stored(tx: &Transaction<'_>, a: &NewArticle) -> Result<Option<Inserted>> {
-    let by_url = tx
-        .prepare_cached("SELECT article_id FROM article_urls WHERE url = $1")
+    let stmt = tx
+        .prepare_cached(
+            "SELECT k, id FROM (
+                 SELECT 0 AS k, article_id AS id FROM article_urls WHERE url = $1
+                 UNION ALL SELECT 1, article_id FROM article_urls WHERE url = $2
+                 UNION ALL SELECT 2, id FROM articles WHERE content_hash = $3
+             ) found ORDER BY k LIMIT 1",
+        )
         .await
-        .map_err(backend("look up an article URL"))?;
-    for url in urls(a) {
-        if let Some(row) = tx
-            .query_opt(&by_url, &[&url])
-            .await
-            .map_err(backend("look up an article URL"))?
-        {
-            return Ok(Some(Inserted::SameUrl { id: row.get(0) }));
-        }
-    }
-    let by_text = tx
-        .prepare_cached("SELECT id FROM articles WHERE content_hash = $1")
-        .await
-        .map_err(backend("look up an article's text hash"))?;
+        .map_err(backend("look up an article"))?;
+    let mut u = urls(a);
+    let (first, second) = (u.next(), u.next());
     let hash: &[u8] = &a.content_hash;
-    Ok(tx
-        .query_opt(&by_text, &[&hash])
+    let row = tx
+        .query_opt(&stmt, &[&first, &second, &hash])
         .await
-        .map_err(backend("look up an article's text hash"))?
-        .map(|row| Inserted::SameText { id: row.get(0) }))
+        .map_err(backend("look up an article"))?;
+    Ok(row.map(|r| {
+        let id = r.get(1);
+        if r.get::<_, i32>(0) < 2 {
+            Inserted::SameUrl { id }
+        } else {
+            Inserted::SameText { id }
+        }
+    }))
 }
 
 async fn insert_article(
@@ -142,32 +149,25 @@ async fn insert_article(
         return Ok(found);
     }
     let near = nearest(tx, options, a).await?;
-    let id: i64 = tx
-        .query_one(
-            "SELECT nextval(pg_get_serial_sequence('articles', 'id'))",
-            &[],
-        )
-        .await
-        .map_err(backend("number a new article"))?
-        .get(0);
-    let cluster_id = near.map_or(id, |(c, _)| c);
+    let cluster = near.map(|(c, _)| c);
     let similarity = near.map(|(_, s)| s);
     let insert = tx
         .prepare_cached(
             "INSERT INTO articles (id, external_id, canonical_url, content_hash, source, source_id,
                  title, raw_text, clean_text, language, language_hint, published, fetched_at,
                  cluster_id, similarity, simhash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
-             ON CONFLICT DO NOTHING",
+             SELECT n, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13, n), $14, $15
+             FROM (SELECT nextval(pg_get_serial_sequence('articles', 'id')) AS n) next
+             ON CONFLICT DO NOTHING
+             RETURNING id, cluster_id",
         )
         .await
         .map_err(backend("store an article"))?;
     let hash: &[u8] = &a.content_hash;
     let stored = tx
-        .execute(
+        .query_opt(
             &insert,
             &[
-                &id,
                 &opt_text(&a.external_id),
                 &opt_text(&a.canonical_url),
                 &hash,
@@ -180,14 +180,14 @@ async fn insert_article(
                 &opt_text(&a.language_hint),
                 &opt_text(&a.published),
                 &a.fetched_at,
-                &cluster_id,
+                &cluster,
                 &similarity,
                 &(a.simhash as i64),
             ],
         )
         .await
         .map_err(backend("store an article"))?;
-    if stored == 0 {
+    let Some(stored) = stored else {
         // Another writer stored it first (the batch's locks make this rare: only a URL
         // or text reached through a lock-key collision). Answer as for a copy.
         return match find_stored(tx, a).await? {
@@ -200,25 +200,33 @@ async fn insert_article(
                 source: "the article conflicted with a stored one that cannot be found".into(),
             }),
         };
-    }
-    tx.execute(
-        "INSERT INTO article_signatures (article_id, cluster_id, minhash) VALUES ($1, $2, $3)",
-        &[&id, &cluster_id, &signature_to_blob(&a.minhash)],
-    )
-    .await
-    .map_err(backend("store a MinHash signature"))?;
-    if !a.band_keys.is_empty() {
-        let bands: Vec<i32> = a.band_keys.iter().map(|(b, _)| i32::from(*b)).collect();
-        let keys: Vec<i64> = a.band_keys.iter().map(|(_, k)| *k as i64).collect();
-        tx.execute(
-            "INSERT INTO lsh_band (band, key, article_id)
-             SELECT b, k, $3 FROM unnest($1::INTEGER[], $2::BIGINT[]) AS t (b, k)",
-            &[&bands, &keys, &id],
-        )
-        .await
-        .map_err(backend("store LSH buckets"))?;
-    }
-    add_urls(tx, id, a).await?;
+    };
+    let (id, cluster_id): (i64, i64) = (stored.get(0), stored.get(1));
+    // The rest depends only on the new row: sent together (pipelined), answered together.
+    let bands: Vec<i32> = a.band_keys.iter().map(|(b, _)| i32::from(*b)).collect();
+    let keys: Vec<i64> = a.band_keys.iter().map(|(_, k)| *k as i64).collect();
+    let signature = signature_to_blob(&a.minhash);
+    tokio::try_join!(
+        async {
+            tx.execute(
+                "INSERT INTO article_signatures (article_id, cluster_id, minhash)
+                 VALUES ($1, $2, $3)",
+                &[&id, &cluster_id, &signature],
+            )
+            .await
+            .map_err(backend("store a MinHash signature"))
+        },
+        async {
+            tx.execute(
+                "INSERT INTO lsh_band (band, key, article_id)
+                 SELECT b, k, $3 FROM unnest($1::INTEGER[], $2::BIGINT[]) AS t (b, k)",
+                &[&bands, &keys, &id],
+            )
+            .await
+            .map_err(backend("store LSH buckets"))
+        },
+        add_urls(tx, id, a),
+    )?;
     Ok(Inserted::New {
         id,
         cluster_id,
@@ -226,19 +234,21 @@ async fn insert_article(
     })
 }
 
-async fn add_urls(tx: &Transaction<'_>, id: i64, a: &NewArticle) -> Result<()> {
+/// Records the article's URLs as aliases (those already known are left as they are).
+async fn add_urls(tx: &Transaction<'_>, id: i64, a: &NewArticle) -> Result<u64> {
     let stmt = tx
         .prepare_cached(
-            "INSERT INTO article_urls (url, article_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            "INSERT INTO article_urls (url, article_id)
+             SELECT u, $2 FROM unnest($1::TEXT[]) AS u
+             ON CONFLICT DO NOTHING",
         )
         .await
         .map_err(backend("store an article URL"))?;
-    for url in urls(a) {
-        tx.execute(&stmt, &[&url, &id])
-            .await
-            .map_err(backend("store an article URL"))?;
-    }
-    Ok(())
+    let mut all: Vec<Cow<'_, str>> = urls(a).collect();
+    all.dedup();
+    tx.execute(&stmt, &[&all, &id])
+        .await
+        .map_err(backend("store an article URL"))
 }
 
 /// The cluster of the most similar stored article at or above the threshold.
@@ -253,9 +263,10 @@ async fn nearest(
     let keys: Vec<i64> = a.band_keys.iter().map(|(_, k)| *k as i64).collect();
     let stmt = tx
         .prepare_cached(&format!(
-            "SELECT s.article_id, s.cluster_id, s.minhash FROM article_signatures s
-             WHERE s.article_id IN (SELECT article_id FROM lsh_band WHERE key = ANY($1))
-             ORDER BY s.article_id LIMIT {MAX_CANDIDATES}"
+            "SELECT s.article_id, s.cluster_id, s.minhash
+             FROM (SELECT DISTINCT article_id FROM lsh_band WHERE key = ANY($1)
+                   ORDER BY article_id LIMIT {MAX_CANDIDATES}) l
+             JOIN article_signatures s ON s.article_id = l.article_id"
         ))
         .await
         .map_err(backend("look up near-duplicates"))?;
@@ -324,7 +335,10 @@ async fn attach(
     let window = i32::try_from(options.event_window_days).unwrap_or(i32::MAX);
     let find = tx
         .prepare_cached(
-            "SELECT id, first_date, last_date, figures, klb_declared FROM events
+            "SELECT id, first_date, last_date, figures, klb_declared,
+                    NOT EXISTS (SELECT 1 FROM reports r
+                                WHERE r.event_id = events.id AND r.cluster_id = $6)
+             FROM events
              WHERE disease_id = $1 AND area_level = $2 AND area_code = $3
                AND last_date >= to_char(waspada_day($4) - $5::INTEGER, 'YYYY-MM-DD')
                AND first_date <= to_char(waspada_day($4) + $5::INTEGER, 'YYYY-MM-DD')
@@ -341,12 +355,13 @@ async fn attach(
                 &report.area.code,
                 &report.date,
                 &window,
+                &cluster_id,
             ],
         )
         .await
         .map_err(backend("find the event of a report"))?;
     let now = waspada_store::now_ms();
-    let event_id: i64 = match found {
+    match found {
         Some(row) => {
             let id: i64 = row.get(0);
             let first: String = row.get(1);
@@ -355,63 +370,72 @@ async fn attach(
                 serde_json::from_str(row.get::<_, &str>(3)).map_err(json("event figures"))?;
             let klb: bool = row.get(4);
             merge_figures(&mut figures, &report.counts, &report.date, article_id);
-            let new_story: bool = tx
-                .query_one(
-                    "SELECT NOT EXISTS (SELECT 1 FROM reports WHERE event_id = $1 AND cluster_id = $2)",
-                    &[&id, &cluster_id],
+            let new_story: bool = row.get(5);
+            let update = async {
+                tx.execute(
+                    "UPDATE events SET first_date = $2, last_date = $3, figures = $4,
+                         klb_declared = $5, n_reports = n_reports + 1,
+                         n_stories = n_stories + $6, updated_at = $7
+                     WHERE id = $1",
+                    &[
+                        &id,
+                        &first.as_str().min(report.date.as_str()),
+                        &last.as_str().max(report.date.as_str()),
+                        &figures_json(&figures),
+                        &(klb || report.klb_declared),
+                        &i64::from(new_story),
+                        &now,
+                    ],
                 )
                 .await
-                .map_err(backend("check an event's stories"))?
-                .get(0);
-            tx.execute(
-                "UPDATE events SET first_date = $2, last_date = $3, figures = $4,
-                     klb_declared = $5, n_reports = n_reports + 1,
-                     n_stories = n_stories + $6, updated_at = $7
-                 WHERE id = $1",
-                &[
-                    &id,
-                    &first.as_str().min(report.date.as_str()),
-                    &last.as_str().max(report.date.as_str()),
-                    &figures_json(&figures),
-                    &(klb || report.klb_declared),
-                    &i64::from(new_story),
-                    &now,
-                ],
-            )
-            .await
-            .map_err(backend("update an event"))?;
-            id
+                .map_err(backend("update an event"))
+            };
+            tokio::try_join!(update, add_report(tx, article_id, cluster_id, id, report))?;
+            Ok(id)
         }
         None => {
             let mut figures = Vec::new();
             merge_figures(&mut figures, &report.counts, &report.date, article_id);
-            tx.query_one(
-                "INSERT INTO events (disease_id, area_level, area_code, place_name, country,
-                     province_code, regency_code, lat, lon, first_date, last_date,
-                     klb_declared, figures, n_reports, n_stories, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, 1, 1, $13)
-                 RETURNING id",
-                &[
-                    &text(&report.disease_id),
-                    &text(&report.area.level),
-                    &text(&report.area.code),
-                    &text(&report.place_name),
-                    &text(&report.country),
-                    &opt_text(&report.province_code),
-                    &opt_text(&report.regency_code),
-                    &report.lat,
-                    &report.lon,
-                    &text(&report.date),
-                    &report.klb_declared,
-                    &figures_json(&figures),
-                    &now,
-                ],
-            )
-            .await
-            .map_err(backend("open an event"))?
-            .get(0)
+            let id: i64 = tx
+                .query_one(
+                    "INSERT INTO events (disease_id, area_level, area_code, place_name, country,
+                         province_code, regency_code, lat, lon, first_date, last_date,
+                         klb_declared, figures, n_reports, n_stories, updated_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12, 1, 1, $13)
+                     RETURNING id",
+                    &[
+                        &text(&report.disease_id),
+                        &text(&report.area.level),
+                        &text(&report.area.code),
+                        &text(&report.place_name),
+                        &text(&report.country),
+                        &opt_text(&report.province_code),
+                        &opt_text(&report.regency_code),
+                        &report.lat,
+                        &report.lon,
+                        &text(&report.date),
+                        &report.klb_declared,
+                        &figures_json(&figures),
+                        &now,
+                    ],
+                )
+                .await
+                .map_err(backend("open an event"))?
+                .get(0);
+            add_report(tx, article_id, cluster_id, id, report).await?;
+            Ok(id)
         }
-    };
+    }
+}
+
+/// Stores one report of an article in an event.
+async fn add_report(
+    tx: &Transaction<'_>,
+    article_id: i64,
+    cluster_id: i64,
+    event_id: i64,
+    report: &Report,
+) -> Result<u64> {
     let stmt = tx
         .prepare_cached(
             "INSERT INTO reports (article_id, cluster_id, event_id, disease_id, area_level,
@@ -440,8 +464,7 @@ async fn attach(
         ],
     )
     .await
-    .map_err(backend("store a report"))?;
-    Ok(event_id)
+    .map_err(backend("store a report"))
 }
 
 /// Rebuilds `series_counts` from the reports. One rebuild at a time: two at once would

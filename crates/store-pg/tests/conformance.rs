@@ -868,7 +868,22 @@ async fn postgres_concurrent_workers_store_each_article_once() {
                         ids[i] = o.id();
                     }
                 }
-                ids
+                // Then each rebuilds the series and records the same signals, in its own order.
+                records.refresh_series().await.expect("rebuild the series");
+                let mut signals = vec![
+                    signal("ears-c2", "2024-04-01", 9),
+                    signal("farrington", "2024-04-01", 9),
+                    signal("ears-c3", "2024-04-01", 9),
+                ];
+                signals.rotate_left(w as usize % 3);
+                let signal_ids = records.put_signals(&signals).await.expect("record signals");
+                let mut by_method: Vec<(String, i64)> = signals
+                    .iter()
+                    .map(|s| s.method.clone())
+                    .zip(signal_ids)
+                    .collect();
+                by_method.sort();
+                (ids, by_method)
             })
         })
         .collect();
@@ -878,10 +893,15 @@ async fn postgres_concurrent_workers_store_each_article_once() {
     }
     for other in &answers[1..] {
         assert_eq!(
-            other, &answers[0],
+            other.0, answers[0].0,
             "every worker got the same id for each article"
         );
+        assert_eq!(
+            other.1, answers[0].1,
+            "every worker got the same id for each signal"
+        );
     }
+    let answers: Vec<Vec<i64>> = answers.into_iter().map(|(ids, _)| ids).collect();
 
     let records = PgRecords::connect(&url, StoreOptions::default())
         .await
@@ -909,6 +929,15 @@ async fn postgres_concurrent_workers_store_each_article_once() {
         events.iter().map(|e| e.n_reports).sum::<i64>(),
         expected_reports as i64
     );
+    assert_eq!(c.signals, 3);
+    let weekly = records.series("weekly").await.unwrap();
+    let dengue = weekly
+        .iter()
+        .find(|s| s.disease_id == "dengue" && s.area_code == "32.05")
+        .expect("a dengue series in 32.05");
+    // 2024-04-01 is a Monday: every report falls in that week, one story per article.
+    assert_eq!(dengue.points.len(), 1);
+    assert_eq!(dengue.points[0].reports, ARTICLES as u32);
     let feed = records.articles_after(0, 1000).await.unwrap();
     let mut expected_ids = answers[0].clone();
     expected_ids.sort();

@@ -363,7 +363,51 @@ impl Batch<'_> {
     }
 }
 
+/// What a list of articles shows of one (a search hit): no raw text, no analysis.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleBrief {
+    /// Store id.
+    pub id: i64,
+    /// Canonical URL.
+    pub url: Option<String>,
+    /// Outlet.
+    pub source: Option<String>,
+    /// Headline.
+    pub title: Option<String>,
+    /// Body after boilerplate removal.
+    pub clean_text: String,
+    /// Detected language.
+    pub language: String,
+    /// Publication date or time, as given.
+    pub published: Option<String>,
+}
+
 impl Store {
+    /// One article as a list shows it: cheaper than [`Store::article`], which also reads
+    /// the raw text and the analysis JSON.
+    pub fn article_brief(&self, id: i64) -> Result<Option<ArticleBrief>> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, canonical_url, source, title, clean_text, language, published
+                 FROM articles WHERE id = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([id], |r| {
+                    Ok(ArticleBrief {
+                        id: r.get(0)?,
+                        url: r.get(1)?,
+                        source: r.get(2)?,
+                        title: r.get(3)?,
+                        clean_text: r.get(4)?,
+                        language: r.get(5)?,
+                        published: r.get(6)?,
+                    })
+                })
+                .optional()
+            })
+            .map_err(StoreError::sql("read an article"))
+    }
+
     /// One article with its latest analysis.
     pub fn article(&self, id: i64) -> Result<Option<ArticleRecord>> {
         self.conn

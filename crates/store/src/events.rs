@@ -471,19 +471,62 @@ impl Store {
             .transpose()
     }
 
+    /// A fingerprint of the events table that changes whenever an event is opened,
+    /// removed, or gains or loses a report (which is how its dates, figures and KLB flag
+    /// change): answers built from events can be cached under it.
+    pub fn events_version(&self) -> Result<String> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(n_reports), 0),
+                        COALESCE(SUM(klb_declared), 0), COALESCE(MAX(last_date), '')
+                 FROM events",
+                [],
+                |r| {
+                    Ok(format!(
+                        "{}:{}:{}:{}:{}",
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, i64>(3)?,
+                        r.get::<_, String>(4)?
+                    ))
+                },
+            )
+            .map_err(StoreError::sql("read the events' version"))
+    }
+
     /// An event's reports with their articles, oldest first: its history.
     pub fn event_reports(&self, event_id: i64) -> Result<Vec<ReportRow>> {
+        self.reports_of(event_id, None)
+    }
+
+    /// The latest `limit` reports of an event, oldest first: what a page shows of a large
+    /// event without reading its whole history.
+    pub fn latest_event_reports(&self, event_id: i64, limit: usize) -> Result<Vec<ReportRow>> {
+        let mut out = self.reports_of(event_id, Some(limit))?;
+        out.reverse();
+        Ok(out)
+    }
+
+    /// All reports oldest first, or the newest `limit` newest first.
+    fn reports_of(&self, event_id: i64, limit: Option<usize>) -> Result<Vec<ReportRow>> {
+        let order = if limit.is_some() {
+            "ORDER BY r.date DESC, r.article_id DESC LIMIT ?2"
+        } else {
+            "ORDER BY r.date, r.article_id LIMIT ?2"
+        };
         let mut stmt = self
             .conn
-            .prepare_cached(
+            .prepare_cached(&format!(
                 "SELECT r.article_id, r.cluster_id, r.date, r.klb_declared, r.counts,
                         a.title, a.canonical_url, a.source
                  FROM reports r JOIN articles a ON a.id = r.article_id
-                 WHERE r.event_id = ?1 ORDER BY r.date, r.article_id",
-            )
+                 WHERE r.event_id = ?1 {order}"
+            ))
             .map_err(StoreError::sql("prepare reading an event's reports"))?;
+        let limit = limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64);
         let rows = stmt
-            .query_map([event_id], |r| {
+            .query_map(params![event_id, limit], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,

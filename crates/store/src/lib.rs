@@ -45,8 +45,8 @@ pub use alerts::{
     AlertCandidate, AlertFilter, AlertRow, Delivery, NewAlert, NewSubscription, Subscription,
 };
 pub use articles::{
-    ArticleRecord, Inserted, MAX_CANDIDATES, NewArticle, StoredAnalysis, nearest_duplicate,
-    signature_to_blob,
+    ArticleBrief, ArticleRecord, Inserted, MAX_CANDIDATES, NewArticle, StoredAnalysis,
+    nearest_duplicate, signature_to_blob,
 };
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
@@ -66,6 +66,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_triage.sql"),
     include_str!("migrations/0003_users.sql"),
     include_str!("migrations/0004_alerts.sql"),
+    include_str!("migrations/0005_signal_events_by_event.sql"),
 ];
 
 /// Schema version this build writes.

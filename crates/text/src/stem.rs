@@ -21,8 +21,8 @@
 //! Stemming serves search recall only: query and document go through the same stemmer, so a
 //! consistent stem matters more than the dictionary root. Extraction never depends on it.
 
+use rustc_hash::FxHashSet;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::OnceLock;
 
 /// Roots written for this project (public domain facts of the language, not a copied list):
@@ -478,13 +478,13 @@ const STOPWORDS: &[&str] = &[
     "yang",
 ];
 
-fn root_set() -> &'static HashSet<&'static str> {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn root_set() -> &'static FxHashSet<&'static str> {
+    static S: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     S.get_or_init(|| ROOTS.iter().copied().collect())
 }
 
-fn stopword_set() -> &'static HashSet<&'static str> {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+fn stopword_set() -> &'static FxHashSet<&'static str> {
+    static S: OnceLock<FxHashSet<&'static str>> = OnceLock::new();
     S.get_or_init(|| STOPWORDS.iter().copied().collect())
 }
 
