@@ -273,4 +273,64 @@ fn a_worker_that_loses_nats_for_ten_seconds_reconnects_and_finishes() {
     let after = status(&pg, &nats, dir).unwrap();
     assert_eq!(after["store"]["articles"], expected["articles"], "{after}");
     assert_eq!(after["store"]["reports"], expected["reports"]);
+
+    // The index worker empties the index stage into its directory; `reindex` rebuilds the
+    // same documents from PostgreSQL alone.
+    let fed = dir.join("index-fed");
+    let log = File::create(dir.join("indexer.log")).unwrap();
+    let indexer = waspada(&pg, &nats, dir)
+        .args(["worker", "--stage", "index", "--metrics-every", "1"])
+        .env("WASPADA_INDEX_DIR", &fed)
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    wait_for(
+        &pg,
+        &nats,
+        dir,
+        DRAIN_BOUND,
+        "the index stage to empty",
+        |s| s["stages"]["index"]["pending"] == 0,
+    );
+    stop(indexer);
+    let out = waspada(&pg, &nats, dir)
+        .args(["reindex", "--index-dir"])
+        .arg(dir.join("index-rebuilt"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(said["indexed"], expected["articles"], "{said}");
+    let count = |d: &Path| {
+        let index = waspada_search::SearchIndex::open_or_create(d).unwrap();
+        index.reload().unwrap();
+        index.doc_ids().unwrap()
+    };
+    assert_eq!(count(&fed), count(&dir.join("index-rebuilt")));
+
+    // The scheduler takes the lease, runs detection over PostgreSQL and stops cleanly.
+    let log_path = dir.join("scheduler.log");
+    let scheduler = waspada(&pg, &nats, dir)
+        .arg("scheduler")
+        .stderr(File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + DRAIN_BOUND;
+    while !std::fs::read_to_string(&log_path)
+        .unwrap_or_default()
+        .contains("\"detect\"")
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the scheduler never ran detection"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    stop(scheduler);
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(log.contains("holding the lease"), "{log}");
 }
