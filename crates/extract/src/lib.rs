@@ -51,8 +51,9 @@ pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_V
 /// a scraping accident, and cutting it keeps time and memory bounded.
 pub const MAX_INPUT_BYTES: usize = 256 * 1024;
 
-/// One article to analyse.
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+/// One article to analyse. Serialisable so it can travel between processes (the
+/// scale-out queue) in the same JSON it is read from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Article {
     /// Caller's identifier.
     #[serde(default)]

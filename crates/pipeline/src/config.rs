@@ -10,6 +10,10 @@
 //! [alerts]                     # optional: see waspada_alert::AlertsConfig
 //! base_url = "https://waspada.dinkes.example.go.id"
 //!
+//! [cluster]                    # optional: the scale-out deployment (see ClusterConfig)
+//! postgres_url = "postgres://waspada@db.internal/waspada"
+//! nats_url = "nats://nats.internal:4222"
+//!
 //! [[source]]
 //! name = "Antara — Kesehatan"
 //! kind = "feed"                # feed | page
@@ -41,6 +45,137 @@ pub struct Config {
     /// Alert delivery (`[alerts]`); without it, `waspada run` sends no alerts.
     #[serde(default)]
     pub alerts: Option<waspada_alert::AlertsConfig>,
+    /// The scale-out deployment (`[cluster]`): PostgreSQL, NATS and the workers' tunables.
+    /// The embedded default ignores it.
+    #[serde(default)]
+    pub cluster: ClusterConfig,
+}
+
+/// `[cluster]`: how `waspada worker`, `waspada scheduler` and `waspada cluster status`
+/// reach PostgreSQL and NATS, and how the workers pace themselves. Every key can be
+/// overridden by an environment variable (see [`ClusterConfig::with_env`]), so one
+/// `waspada.toml` serves every machine and secrets can stay out of the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClusterConfig {
+    /// PostgreSQL connection URL, the system of record (`WASPADA_POSTGRES_URL`).
+    /// Example: `postgres://waspada:secret@db.internal:5432/waspada`.
+    pub postgres_url: Option<String>,
+    /// NATS server URL; JetStream must be enabled on it (`WASPADA_NATS_URL`).
+    /// Example: `nats://nats1.internal:4222`.
+    pub nats_url: Option<String>,
+    /// Messages a worker takes from the queue at once and stores in one transaction
+    /// (`WASPADA_WORKER_BATCH`). Larger batches amortise the commit; smaller ones redo
+    /// less work after a crash.
+    pub worker_batch: usize,
+    /// Seconds a worker may hold a message before the queue hands it to another worker
+    /// (`WASPADA_ACK_WAIT_SECS`). Must exceed the time to analyse and store one batch.
+    pub ack_wait_secs: u64,
+    /// Deliveries of one message before it is given up and moved to the dead letters that
+    /// the Sources page shows (`WASPADA_MAX_DELIVER`).
+    pub max_deliver: u64,
+    /// Directory of the search index written by `waspada worker --stage index` and
+    /// `waspada reindex` (`WASPADA_INDEX_DIR`).
+    pub index_dir: Option<std::path::PathBuf>,
+    /// This process's name in leases, logs and metrics (`WASPADA_CLUSTER_NAME`); by
+    /// default the host name and process id.
+    pub name: Option<String>,
+}
+
+impl Default for ClusterConfig {
+    fn default() -> Self {
+        ClusterConfig {
+            postgres_url: None,
+            nats_url: None,
+            worker_batch: 64,
+            ack_wait_secs: 60,
+            max_deliver: 5,
+            index_dir: None,
+            name: None,
+        }
+    }
+}
+
+impl ClusterConfig {
+    /// The configuration with every key that has an environment variable set replaced by
+    /// it: `WASPADA_POSTGRES_URL`, `WASPADA_NATS_URL`, `WASPADA_WORKER_BATCH`,
+    /// `WASPADA_ACK_WAIT_SECS`, `WASPADA_MAX_DELIVER`, `WASPADA_INDEX_DIR`,
+    /// `WASPADA_CLUSTER_NAME`. Empty variables count as unset.
+    pub fn with_env(self) -> Result<ClusterConfig, ConfigError> {
+        self.with_vars(|k| std::env::var(k).ok())
+    }
+
+    /// [`ClusterConfig::with_env`] over any variable lookup (tests pass a map).
+    pub fn with_vars(
+        mut self,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<ClusterConfig, ConfigError> {
+        let get = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let number = |k: &str, v: String| -> Result<u64, ConfigError> {
+            v.trim().parse::<u64>().map_err(|_| ConfigError::Invalid {
+                path: format!("${k}").into(),
+                message: format!("{k} must be a whole number, not {v:?}"),
+            })
+        };
+        if let Some(v) = get("WASPADA_POSTGRES_URL") {
+            self.postgres_url = Some(v);
+        }
+        if let Some(v) = get("WASPADA_NATS_URL") {
+            self.nats_url = Some(v);
+        }
+        if let Some(v) = get("WASPADA_WORKER_BATCH") {
+            self.worker_batch = number("WASPADA_WORKER_BATCH", v)? as usize;
+        }
+        if let Some(v) = get("WASPADA_ACK_WAIT_SECS") {
+            self.ack_wait_secs = number("WASPADA_ACK_WAIT_SECS", v)?;
+        }
+        if let Some(v) = get("WASPADA_MAX_DELIVER") {
+            self.max_deliver = number("WASPADA_MAX_DELIVER", v)?;
+        }
+        if let Some(v) = get("WASPADA_INDEX_DIR") {
+            self.index_dir = Some(v.into());
+        }
+        if let Some(v) = get("WASPADA_CLUSTER_NAME") {
+            self.name = Some(v);
+        }
+        self.problem().map_or(Ok(self), |message| {
+            Err(ConfigError::Invalid {
+                path: "[cluster]".into(),
+                message,
+            })
+        })
+    }
+
+    /// What is wrong with the values, if anything.
+    pub fn problem(&self) -> Option<String> {
+        if self.worker_batch == 0 {
+            return Some("cluster: worker_batch must be at least 1".into());
+        }
+        if self.ack_wait_secs == 0 {
+            return Some("cluster: ack_wait_secs must be at least 1".into());
+        }
+        if self.max_deliver == 0 {
+            return Some("cluster: max_deliver must be at least 1".into());
+        }
+        for (key, url, schemes) in [
+            (
+                "postgres_url",
+                &self.postgres_url,
+                &["postgres://", "postgresql://"][..],
+            ),
+            ("nats_url", &self.nats_url, &["nats://", "tls://"][..]),
+        ] {
+            if let Some(u) = url
+                && !schemes.iter().any(|s| u.starts_with(s))
+            {
+                return Some(format!(
+                    "cluster: {key} must start with {}",
+                    schemes.join(" or ")
+                ));
+            }
+        }
+        None
+    }
 }
 
 /// Detection settings.
@@ -190,6 +325,9 @@ impl Config {
                 )));
             }
         }
+        if let Some(problem) = config.cluster.problem() {
+            return Err(invalid(problem));
+        }
         if let Some(problem) = config.alerts.as_ref().and_then(|a| a.problem()) {
             return Err(invalid(problem));
         }
@@ -241,6 +379,33 @@ mod tests {
         assert!(count(&|s| s.url.contains("who.int")) >= 1);
         assert!(count(&|s| s.url.contains("kemkes.go.id")) >= 1);
         assert!(count(&|s| s.language.as_deref() == Some("ms")) >= 1);
+    }
+
+    #[test]
+    fn cluster_keys_come_from_the_file_and_environment_variables_win() {
+        let text = "[cluster]\npostgres_url = \"postgres://a@db/w\"\nworker_batch = 32\n";
+        let config = Config::parse(text, Path::new("w.toml")).unwrap();
+        assert_eq!(config.cluster.worker_batch, 32);
+        assert_eq!(
+            config.cluster.max_deliver, 5,
+            "unset keys keep their defaults"
+        );
+        let env = |k: &str| match k {
+            "WASPADA_NATS_URL" => Some("nats://q:4222".to_string()),
+            "WASPADA_WORKER_BATCH" => Some("8".to_string()),
+            "WASPADA_POSTGRES_URL" => Some(String::new()),
+            _ => None,
+        };
+        let c = config.cluster.clone().with_vars(env).unwrap();
+        assert_eq!(c.nats_url.as_deref(), Some("nats://q:4222"));
+        assert_eq!(c.worker_batch, 8);
+        assert_eq!(c.postgres_url.as_deref(), Some("postgres://a@db/w"));
+        let bad = |k: &str| (k == "WASPADA_MAX_DELIVER").then(|| "five".to_string());
+        let err = config.cluster.clone().with_vars(bad).unwrap_err();
+        assert!(err.to_string().contains("WASPADA_MAX_DELIVER"), "{err}");
+        let err =
+            Config::parse("[cluster]\nnats_url = \"http://x\"\n", Path::new("w.toml")).unwrap_err();
+        assert!(err.to_string().contains("nats_url"), "{err}");
     }
 
     #[test]

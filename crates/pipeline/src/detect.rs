@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 use waspada_detect::{Frequency, Method, Series, SeriesKey, Window, detect_all};
 use waspada_kb::KnowledgeBase;
-use waspada_store::{EventFilter, NewSignal, SeriesRow, Store};
+use waspada_store::{EventFilter, EventRow, NewSignal, SeriesRow, Store};
 
 use crate::PipelineError;
 
@@ -81,118 +81,211 @@ pub struct DetectSummary {
 
 /// Runs detection over the store and records the alarms.
 pub fn detect(store: &mut Store, options: &DetectOptions) -> Result<DetectSummary, PipelineError> {
-    let mut summary = DetectSummary::default();
-    let as_of = match options.as_of {
-        Some(d) => d,
-        None => match store.latest_report_date()? {
-            Some(d) => d.parse().map_err(|_| PipelineError::BadDate(d))?,
-            None => return Ok(summary),
-        },
+    let Some(as_of) = as_of(store.latest_report_date()?, options)? else {
+        return Ok(DetectSummary::default());
     };
-    summary.as_of = Some(as_of.to_string());
-    let freq_name = match options.frequency {
-        Frequency::Daily => "daily",
-        _ => "weekly",
+    let rows = store.series(frequency_name(options.frequency))?;
+    let plan = match DetectPlan::new(rows, as_of, options) {
+        Ok(plan) => plan,
+        Err(summary) => return Ok(summary),
     };
-    let rows = store.series(freq_name)?;
-    let Some(grid) = PeriodGrid::new(&rows, as_of, options.frequency) else {
-        return Ok(summary);
+    let events = match plan.events_filter() {
+        Some(f) => store.events(&f)?,
+        None => Vec::new(),
     };
-    let series: Vec<Series> = rows
-        .iter()
-        .map(|r| grid.series(r, options.frequency))
-        .collect();
-    summary.series = series.len();
-    summary.periods = grid.starts.len();
-    let n = grid.starts.len();
-    let latest = options.latest.max(1).min(n);
-    // Each method starts where its baseline allows (EARS C2 at week 10, Farrington after
-    // b years): the latest periods, clipped to that.
-    let mut detections = waspada_detect::Detections::default();
-    for method in &options.methods {
-        let from = (n - latest + 1).max(method.default_from(options.frequency));
-        if from > n {
-            *summary
-                .not_evaluated
-                .entry(method.name().to_string())
-                .or_default() += series.len();
-            continue;
-        }
-        let d = detect_all(
-            &series,
-            std::slice::from_ref(method),
-            Window::Range { from, to: n },
-        );
-        detections.signals.extend(d.signals);
-        for f in &d.failures {
-            *summary
-                .not_evaluated
-                .entry(f.method.to_string())
-                .or_default() += 1;
-        }
-    }
-    let kb = KnowledgeBase::embedded();
-    let level_of: HashMap<Arc<SeriesKey>, &SeriesRow> = series
-        .iter()
-        .zip(&rows)
-        .map(|(s, r)| (Arc::clone(&s.key), r))
-        .collect();
-
-    let mut signals = Vec::new();
-    for sig in detections
-        .signals
-        .iter()
-        .filter(|s| s.alarm == Some(true) && s.observed >= options.min_observed)
-    {
-        let Some(row) = level_of.get(&sig.series) else {
-            continue;
-        };
-        let start = grid.starts[sig.t - 1];
-        signals.push(NewSignal {
-            disease_id: row.disease_id.clone(),
-            area_level: row.area_level.clone(),
-            area_code: row.area_code.clone(),
-            frequency: freq_name.into(),
-            period_start: start.to_string(),
-            period_end: grid.end_of(start).to_string(),
-            method: sig.method.into(),
-            observed: sig.observed,
-            expected: sig.expected,
-            upperbound: sig.upperbound,
-            score: sig.score,
-            explanation: format!(
-                "{} in {}: {} in the {} of {start}, above the {} upper bound of {} \
-                 (expected {}).",
-                disease_name(kb, &row.disease_id),
-                area_name(kb, &row.area_level, &row.area_code),
-                stories(i64::from(sig.observed)),
-                options.frequency.unit(),
-                sig.method,
-                sig.upperbound.map_or("-".into(), |u| format!("{u:.1}")),
-                sig.expected.map_or("-".into(), |e| format!("{e:.1}")),
-            ),
-        });
-    }
-    if options.rules {
-        let window_start = grid.starts[grid.starts.len() - latest];
-        new_area_rule(&grid, &series, &rows, latest, freq_name, kb, &mut signals);
-        event_rules(
-            store,
-            &grid,
-            window_start,
-            as_of,
-            freq_name,
-            kb,
-            &mut signals,
-        )?;
-    }
+    let (signals, summary) = plan.finish(&events);
     let b = store.batch()?;
     for s in &signals {
         b.upsert_signal(s)?;
-        *summary.signals.entry(s.method.clone()).or_default() += 1;
     }
     b.commit()?;
     Ok(summary)
+}
+
+/// The day detection judges as "today": the option's, else the store's latest report date
+/// (`None` when the store has no report).
+pub fn as_of(
+    latest_report_date: Option<String>,
+    options: &DetectOptions,
+) -> Result<Option<Date>, PipelineError> {
+    match options.as_of {
+        Some(d) => Ok(Some(d)),
+        None => latest_report_date
+            .map(|d| d.parse().map_err(|_| PipelineError::BadDate(d)))
+            .transpose(),
+    }
+}
+
+/// The store's name of a series frequency.
+pub fn frequency_name(frequency: Frequency) -> &'static str {
+    match frequency {
+        Frequency::Daily => "daily",
+        _ => "weekly",
+    }
+}
+
+/// Detection without the store: the statistical methods run when the plan is made, the
+/// event rules when [`DetectPlan::finish`] gets the events of the window. Any store (SQLite
+/// here, PostgreSQL in the scale-out scheduler) feeds it the same rows.
+pub struct DetectPlan {
+    options: DetectOptions,
+    as_of: Date,
+    rows: Vec<SeriesRow>,
+    grid: PeriodGrid,
+    series: Vec<Series>,
+    latest: usize,
+    signals: Vec<NewSignal>,
+    summary: DetectSummary,
+}
+
+impl DetectPlan {
+    /// Builds the series on a common calendar up to `as_of` and runs the statistical
+    /// methods. `Err` holds the (empty) summary when there is no series to judge.
+    pub fn new(
+        rows: Vec<SeriesRow>,
+        as_of: Date,
+        options: &DetectOptions,
+    ) -> Result<DetectPlan, DetectSummary> {
+        let mut summary = DetectSummary {
+            as_of: Some(as_of.to_string()),
+            ..DetectSummary::default()
+        };
+        let freq_name = frequency_name(options.frequency);
+        let Some(grid) = PeriodGrid::new(&rows, as_of, options.frequency) else {
+            return Err(summary);
+        };
+        let series: Vec<Series> = rows
+            .iter()
+            .map(|r| grid.series(r, options.frequency))
+            .collect();
+        summary.series = series.len();
+        summary.periods = grid.starts.len();
+        let n = grid.starts.len();
+        let latest = options.latest.max(1).min(n);
+        // Each method starts where its baseline allows (EARS C2 at week 10, Farrington after
+        // b years): the latest periods, clipped to that.
+        let mut detections = waspada_detect::Detections::default();
+        for method in &options.methods {
+            let from = (n - latest + 1).max(method.default_from(options.frequency));
+            if from > n {
+                *summary
+                    .not_evaluated
+                    .entry(method.name().to_string())
+                    .or_default() += series.len();
+                continue;
+            }
+            let d = detect_all(
+                &series,
+                std::slice::from_ref(method),
+                Window::Range { from, to: n },
+            );
+            detections.signals.extend(d.signals);
+            for f in &d.failures {
+                *summary
+                    .not_evaluated
+                    .entry(f.method.to_string())
+                    .or_default() += 1;
+            }
+        }
+        let kb = KnowledgeBase::embedded();
+        let level_of: HashMap<Arc<SeriesKey>, &SeriesRow> = series
+            .iter()
+            .zip(&rows)
+            .map(|(s, r)| (Arc::clone(&s.key), r))
+            .collect();
+
+        let mut signals = Vec::new();
+        for sig in detections
+            .signals
+            .iter()
+            .filter(|s| s.alarm == Some(true) && s.observed >= options.min_observed)
+        {
+            let Some(row) = level_of.get(&sig.series) else {
+                continue;
+            };
+            let start = grid.starts[sig.t - 1];
+            signals.push(NewSignal {
+                disease_id: row.disease_id.clone(),
+                area_level: row.area_level.clone(),
+                area_code: row.area_code.clone(),
+                frequency: freq_name.into(),
+                period_start: start.to_string(),
+                period_end: grid.end_of(start).to_string(),
+                method: sig.method.into(),
+                observed: sig.observed,
+                expected: sig.expected,
+                upperbound: sig.upperbound,
+                score: sig.score,
+                explanation: format!(
+                    "{} in {}: {} in the {} of {start}, above the {} upper bound of {} \
+                     (expected {}).",
+                    disease_name(kb, &row.disease_id),
+                    area_name(kb, &row.area_level, &row.area_code),
+                    stories(i64::from(sig.observed)),
+                    options.frequency.unit(),
+                    sig.method,
+                    sig.upperbound.map_or("-".into(), |u| format!("{u:.1}")),
+                    sig.expected.map_or("-".into(), |e| format!("{e:.1}")),
+                ),
+            });
+        }
+        Ok(DetectPlan {
+            options: options.clone(),
+            as_of,
+            rows,
+            grid,
+            series,
+            latest,
+            signals,
+            summary,
+        })
+    }
+
+    fn window_start(&self) -> Date {
+        self.grid.starts[self.grid.starts.len() - self.latest]
+    }
+
+    /// The events the rules need (those active in the evaluated window), or `None` when
+    /// the rules are off.
+    pub fn events_filter(&self) -> Option<EventFilter> {
+        self.options.rules.then(|| EventFilter {
+            since: Some(self.window_start().to_string()),
+            until: Some(self.as_of.to_string()),
+            ..EventFilter::default()
+        })
+    }
+
+    /// Applies the rules (with the events of [`DetectPlan::events_filter`]) and returns
+    /// every alarm to store, with the run's summary counting them.
+    pub fn finish(mut self, events: &[EventRow]) -> (Vec<NewSignal>, DetectSummary) {
+        let freq_name = frequency_name(self.options.frequency);
+        let kb = KnowledgeBase::embedded();
+        if self.options.rules {
+            let window_start = self.window_start();
+            new_area_rule(
+                &self.grid,
+                &self.series,
+                &self.rows,
+                self.latest,
+                freq_name,
+                kb,
+                &mut self.signals,
+            );
+            event_rules(
+                events,
+                &self.grid,
+                window_start,
+                self.as_of,
+                freq_name,
+                kb,
+                &mut self.signals,
+            );
+        }
+        for s in &self.signals {
+            *self.summary.signals.entry(s.method.clone()).or_default() += 1;
+        }
+        (self.signals, self.summary)
+    }
 }
 
 /// The common calendar of every series: consecutive periods up to `as_of`.
@@ -327,19 +420,14 @@ fn new_area_rule(
 
 /// Deaths reported, and KLB declared, in events active in the window.
 fn event_rules(
-    store: &Store,
+    events: &[EventRow],
     grid: &PeriodGrid,
     window_start: Date,
     as_of: Date,
     freq_name: &str,
     kb: &KnowledgeBase,
     out: &mut Vec<NewSignal>,
-) -> Result<(), PipelineError> {
-    let events = store.events(&EventFilter {
-        since: Some(window_start.to_string()),
-        until: Some(as_of.to_string()),
-        ..EventFilter::default()
-    })?;
+) {
     for e in events {
         let place = &e.place_name;
         let disease = disease_name(kb, &e.disease_id);
@@ -402,7 +490,6 @@ fn event_rules(
             );
         }
     }
-    Ok(())
 }
 
 fn stories(n: i64) -> String {

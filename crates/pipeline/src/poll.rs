@@ -25,7 +25,7 @@ use crate::prepare::Preparer;
 const MAX_BACKOFF_MS: i64 = 24 * 3600 * 1000;
 /// Most items taken from one feed in one poll (a feed that suddenly lists thousands of
 /// items is misconfigured, not news).
-const MAX_ITEMS_PER_POLL: usize = 200;
+pub const MAX_ITEMS_PER_POLL: usize = 200;
 
 /// What one poll of one source did.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -57,6 +57,12 @@ impl Poller {
             preparer: Preparer::default(),
             html: HtmlOptions::default(),
         })
+    }
+
+    /// The polite HTTP client, for stages that fetch without a local store (the
+    /// scale-out fetch worker).
+    pub fn fetcher(&self) -> &Fetcher {
+        &self.fetcher
     }
 
     /// Polls one source once, stores what is new and records the outcome.
@@ -144,21 +150,18 @@ impl Poller {
             }
         }
         let now = now_ms();
-        let every = source.every_minutes as i64 * 60_000;
         match &report.error {
             None => {
                 state.last_success_at = Some(now);
                 state.last_error = None;
                 state.consecutive_failures = 0;
-                state.next_attempt_at = Some(now + every);
             }
             Some(e) => {
                 state.last_error = Some(e.clone());
                 state.consecutive_failures += 1;
-                let backoff = every.saturating_mul(1 << state.consecutive_failures.min(10));
-                state.next_attempt_at = Some(now + backoff.min(MAX_BACKOFF_MS));
             }
         }
+        state.next_attempt_at = Some(next_attempt(now, source, state.consecutive_failures));
         state.items_seen += report.items as i64;
         state.items_new += report.ingest.new as i64;
         let b = store.batch()?;
@@ -224,7 +227,9 @@ impl Poller {
         Ok(out)
     }
 
-    fn feed_article(
+    /// The article a feed item carries by itself (its content or summary as the text),
+    /// for sources that are read from the feed only.
+    pub fn feed_article(
         &self,
         source: &SourceConfig,
         item: &FeedItem,
@@ -242,7 +247,9 @@ impl Poller {
         }
     }
 
-    fn page_article(
+    /// The article on a fetched page: main text (or the source's CSS rule), title and
+    /// date, falling back to the feed item's text when the page has none.
+    pub fn page_article(
         &self,
         source: &SourceConfig,
         url: &str,
@@ -283,6 +290,17 @@ fn incoming(article: Article, source_id: i64) -> Incoming {
         source_id: Some(source_id),
         fetched_at: now_ms(),
     }
+}
+
+/// When a source is next due: its interval after a success, doubled per failure in a
+/// row (at most a day) after a failure.
+pub fn next_attempt(now_ms: i64, source: &SourceConfig, consecutive_failures: i64) -> i64 {
+    let every = source.every_minutes as i64 * 60_000;
+    if consecutive_failures == 0 {
+        return now_ms + every;
+    }
+    let backoff = every.saturating_mul(1 << consecutive_failures.min(10));
+    now_ms + backoff.min(MAX_BACKOFF_MS)
 }
 
 /// The enabled sources due for a poll now, and how long until the next one is due.

@@ -6,7 +6,7 @@
 use waspada_events::dedup::{LshBands, MinHasher, Shingler, simhash64_shingles};
 use waspada_events::report::{Report, reports_from};
 use waspada_extract::{Analysis, AnalyzeOptions, Analyzer, Article};
-use waspada_store::NewArticle;
+use waspada_store::{AnalysisRow, ArticleBundle, NewArticle};
 use xxhash_rust::xxh3::xxh3_128;
 
 /// Shingle length of near-duplicate detection (words).
@@ -27,6 +27,25 @@ pub struct Prepared {
     pub analysis_json: String,
     /// Its outbreak reports.
     pub reports: Vec<Report>,
+}
+
+impl Prepared {
+    /// What the store's [`waspada_store::Records::store_articles`] takes: the article row,
+    /// its analysis row and its reports.
+    pub fn into_bundle(self) -> ArticleBundle {
+        let rel = &self.analysis.relevance;
+        ArticleBundle {
+            article: self.article,
+            analysis: AnalysisRow {
+                analyzer_version: self.analysis.analyzer_version.to_string(),
+                is_outbreak: rel.is_outbreak_report,
+                category: rel.category.to_string(),
+                relevance: rel.score,
+                json: self.analysis_json,
+            },
+            reports: self.reports,
+        }
+    }
 }
 
 /// The hashing tools, built once and shared by every worker.

@@ -49,6 +49,17 @@ enum Command {
     User(cmd::user::Args),
     /// Manage API tokens for programs (add, revoke, list).
     Token(cmd::token::Args),
+    /// Scale-out: serve one stage (fetch, analyse or index) from NATS into PostgreSQL.
+    Worker(cmd::cluster::WorkerArgs),
+    /// Scale-out: publish due sources and run detection (one active instance, by lease).
+    Scheduler(cmd::cluster::SchedulerArgs),
+    /// Scale-out: put articles from files or JSON Lines on the analyse queue.
+    Publish(cmd::cluster::PublishArgs),
+    /// Scale-out: queue and store figures.
+    #[command(subcommand)]
+    Cluster(cmd::cluster::ClusterCommand),
+    /// Scale-out: rebuild the search index from PostgreSQL.
+    Reindex(cmd::cluster::ReindexArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +89,11 @@ fn main() -> ExitCode {
         Command::User(args) => cmd::user::run(args),
         Command::Token(args) => cmd::token::run(args),
         Command::Alerts(c) => cmd::alerts::run(c),
+        Command::Worker(args) => cmd::cluster::worker(args),
+        Command::Scheduler(args) => cmd::cluster::scheduler(args),
+        Command::Publish(args) => cmd::cluster::publish(args),
+        Command::Cluster(c) => cmd::cluster::cluster(c),
+        Command::Reindex(args) => cmd::cluster::reindex_cmd(args),
     };
     match result {
         Ok(code) => code,

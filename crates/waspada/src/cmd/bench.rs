@@ -18,8 +18,9 @@ pub struct Args {
     /// What to measure.
     ///
     /// `analyze`: the analyser alone; `ingest`: analyse, store, index, events and series
-    /// into a fresh data directory, then search latency on it.
-    #[arg(value_parser = ["analyze", "ingest"], default_value = "analyze")]
+    /// into a fresh data directory, then search latency on it; `cluster`: analyse
+    /// workers over NATS and PostgreSQL (started here) against the embedded ingest.
+    #[arg(value_parser = ["analyze", "ingest", "cluster"], default_value = "analyze")]
     pub target: String,
     /// Number of synthetic articles (3–5 kB each, Indonesian, English and Malay);
     /// defaults to 20,000 for `analyze` and 100,000 for `ingest`.
@@ -35,6 +36,9 @@ pub struct Args {
     /// e.g. `scripts/loadtest.sh`) instead of deleting it.
     #[arg(long, value_name = "DIR")]
     pub keep: Option<PathBuf>,
+    /// `bench cluster`: the worker process counts to measure, e.g. `1,2,4`.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4")]
+    pub workers: Vec<usize>,
     /// Start-up runs of `waspada analyze` on one article.
     #[arg(long, default_value_t = 5)]
     pub startup_runs: usize,
@@ -49,6 +53,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             args.queries,
             args.keep.as_deref(),
         )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.target == "cluster" {
+        super::bench_cluster::run(args.articles.unwrap_or(20_000), args.seed, &args.workers)?;
         return Ok(ExitCode::SUCCESS);
     }
     let n = args.articles.unwrap_or(20_000);

@@ -197,7 +197,7 @@ pub fn run(n: usize, seed: u64, queries: usize, keep: Option<&Path>) -> Result<(
 
 /// Writes `n` generated articles as JSON Lines, chunk by chunk; returns the bytes written
 /// and the first articles for the baseline.
-fn write_corpus(path: &Path, n: usize, seed: u64) -> Result<(u64, Vec<Article>)> {
+pub fn write_corpus(path: &Path, n: usize, seed: u64) -> Result<(u64, Vec<Article>)> {
     let mut f = std::io::BufWriter::new(std::fs::File::create(path)?);
     let mut bytes = 0u64;
     let mut baseline = Vec::new();

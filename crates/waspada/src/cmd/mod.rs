@@ -3,7 +3,9 @@
 pub mod alerts;
 pub mod analyze;
 pub mod bench;
+pub mod bench_cluster;
 pub mod bench_ingest;
+pub mod cluster;
 pub mod data;
 pub mod demo;
 pub mod detect;

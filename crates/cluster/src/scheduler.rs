@@ -1,0 +1,176 @@
+//! The scheduler: one active instance in the whole deployment, holding the lease
+//! `scheduler`. It publishes due sources to the fetch stage and, every interval,
+//! rebuilds the series and runs detection into signals.
+//!
+//! A second instance (a standby on another machine) waits for the lease; when the active
+//! one dies, its lease expires after the TTL and the standby takes over. Both publishing
+//! twice would be harmless anyway (fetch jobs are de-duplicated by source and due time,
+//! signals are upserts), the lease only saves the work.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use waspada_pipeline::config::SourceConfig;
+use waspada_pipeline::detect::{DetectOptions, DetectPlan, DetectSummary, as_of, frequency_name};
+use waspada_queue::{KeyValue, Leases, Queue, Stage};
+use waspada_store::{Records, now_ms};
+
+use crate::fetch::feed_state;
+use crate::messages::{FetchJob, encode};
+use crate::metrics::add;
+use crate::{ClusterError, Metrics, Shutdown};
+
+/// The lease's name.
+pub const LEASE: &str = "scheduler";
+
+/// Tunables of the scheduler.
+#[derive(Debug, Clone)]
+pub struct SchedulerOptions {
+    /// This instance's name in the lease.
+    pub holder: String,
+    /// Lease time to live; renewed every third of it.
+    pub lease_ttl: Duration,
+    /// Time between detection runs.
+    pub detect_every: Duration,
+    /// What detection runs.
+    pub detect: DetectOptions,
+    /// The sources (`[[source]]` of `waspada.toml`).
+    pub sources: Vec<SourceConfig>,
+}
+
+/// Runs detection over any store: series rebuilt from the reports, the statistical
+/// methods and the rules, alarms upserted as signals.
+pub async fn detect_once<R: Records>(
+    records: &R,
+    options: &DetectOptions,
+) -> Result<DetectSummary, ClusterError> {
+    records.refresh_series().await?;
+    let Some(as_of) = as_of(records.latest_report_date().await?, options)? else {
+        return Ok(DetectSummary::default());
+    };
+    let rows = records.series(frequency_name(options.frequency)).await?;
+    let plan = match DetectPlan::new(rows, as_of, options) {
+        Ok(p) => p,
+        Err(summary) => return Ok(summary),
+    };
+    let events = match plan.events_filter() {
+        Some(f) => records.events(&f).await?,
+        None => Vec::new(),
+    };
+    let (signals, summary) = plan.finish(&events);
+    records.put_signals(&signals).await?;
+    Ok(summary)
+}
+
+/// Publishes the enabled sources that are due (by the state the fetch workers keep in the
+/// KV). `published` remembers what this instance already published per source URL, so a
+/// source waiting in the queue is not published again. Returns how many were published.
+pub async fn publish_due<Q: Queue, K: KeyValue>(
+    sources: &[SourceConfig],
+    queue: &Q,
+    kv: &K,
+    published: &mut HashMap<String, i64>,
+) -> Result<usize, ClusterError> {
+    let now = now_ms();
+    let mut n = 0;
+    for source in sources.iter().filter(|s| !s.disabled) {
+        let due_at = feed_state(kv, &source.url)
+            .await?
+            .and_then(|s| s.next_attempt_at)
+            .unwrap_or(0);
+        if due_at > now || published.get(&source.url) == Some(&due_at) {
+            continue;
+        }
+        let job = FetchJob {
+            source: source.clone(),
+            due_at,
+        };
+        queue
+            .publish(Stage::Fetch, &job.dedup_id(), &encode(&job))
+            .await?;
+        published.insert(source.url.clone(), due_at);
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Runs the scheduler until `shutdown`; releases the lease on the way out.
+pub async fn run_scheduler<R: Records, Q: Queue, L: Leases, K: KeyValue>(
+    records: &R,
+    queue: &Q,
+    leases: &L,
+    kv: &K,
+    options: &SchedulerOptions,
+    metrics: &Metrics,
+    shutdown: &Shutdown,
+) -> Result<(), ClusterError> {
+    let tick = (options.lease_ttl / 3).max(Duration::from_millis(100));
+    let mut published = HashMap::new();
+    let mut last_detect: Option<Instant> = None;
+    let mut holding = false;
+    while !shutdown.is_set() {
+        match leases
+            .acquire(LEASE, &options.holder, options.lease_ttl)
+            .await
+        {
+            Ok(true) => {
+                if !holding {
+                    eprintln!("scheduler {}: holding the lease", options.holder);
+                    holding = true;
+                }
+            }
+            Ok(false) => {
+                if holding {
+                    eprintln!("scheduler {}: lost the lease", options.holder);
+                    holding = false;
+                }
+                shutdown.sleep(tick).await;
+                continue;
+            }
+            Err(e) => {
+                add(&metrics.errors, 1);
+                eprintln!("scheduler: cannot reach the lease, will retry: {e}");
+                shutdown.sleep(tick).await;
+                continue;
+            }
+        }
+        let work = async {
+            let n = publish_due(&options.sources, queue, kv, &mut published).await?;
+            add(&metrics.stored_new, n as u64);
+            if last_detect.is_none_or(|t| t.elapsed() >= options.detect_every) {
+                let summary = detect_once(records, &options.detect).await?;
+                last_detect = Some(Instant::now());
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"detect": summary, "holder": options.holder})
+                );
+            }
+            Ok::<(), ClusterError>(())
+        };
+        // Long work (a big detection run) must not let the lease lapse: renew meanwhile.
+        let renew = async {
+            loop {
+                tokio::time::sleep(tick).await;
+                if let Err(e) = leases
+                    .acquire(LEASE, &options.holder, options.lease_ttl)
+                    .await
+                {
+                    eprintln!("scheduler: cannot renew the lease: {e}");
+                }
+            }
+        };
+        let result = tokio::select! {
+            r = work => r,
+            () = renew => Ok(()),
+        };
+        if let Err(e) = result {
+            add(&metrics.errors, 1);
+            eprintln!("scheduler: {e}; will retry");
+        }
+        shutdown.sleep(tick).await;
+    }
+    if holding && let Err(e) = leases.release(LEASE, &options.holder).await {
+        eprintln!("scheduler: cannot release the lease (it expires by itself): {e}");
+    }
+    Ok(())
+}
