@@ -382,6 +382,22 @@ mod tests {
     }
 
     #[test]
+    fn the_operators_sample_cluster_configuration_is_valid() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/waspada-cluster.toml");
+        let config = Config::load(&path).unwrap();
+        let c = &config.cluster;
+        assert!(
+            c.postgres_url
+                .as_deref()
+                .unwrap()
+                .starts_with("postgres://")
+        );
+        assert_eq!(c.nats_url.as_deref().unwrap().matches("nats://").count(), 3);
+        assert!(c.ack_wait_secs >= 30 && c.max_deliver >= 2);
+        assert!(!config.sources.is_empty());
+    }
+
+    #[test]
     fn cluster_keys_come_from_the_file_and_environment_variables_win() {
         let text = "[cluster]\npostgres_url = \"postgres://a@db/w\"\nworker_batch = 32\n";
         let config = Config::parse(text, Path::new("w.toml")).unwrap();
