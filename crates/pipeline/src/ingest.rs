@@ -9,7 +9,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use waspada_extract::Article;
-use waspada_store::{Inserted, Store, StoredAnalysis};
+use waspada_store::{Inserted, Store};
 
 use crate::PipelineError;
 use crate::files::InputItem;
@@ -279,33 +279,18 @@ fn store_prepared(
     let mut docs = Vec::new();
     let mut outcomes = Vec::with_capacity(prepared.len());
     for p in prepared {
-        let inserted = b.insert_article(&p.article)?;
+        let (inserted, attached) = b.store_article(&p.article, &p.stored_analysis(), &p.reports)?;
         outcomes.push(inserted);
         match inserted {
-            Inserted::New {
-                id,
-                cluster_id,
-                similarity,
-            } => {
+            Inserted::New { id, similarity, .. } => {
                 summary.new += 1;
                 if similarity.is_some() {
                     summary.near_duplicate += 1;
                 }
-                let rel = &p.analysis.relevance;
-                b.put_analysis(
-                    id,
-                    &StoredAnalysis {
-                        analyzer_version: p.analysis.analyzer_version,
-                        is_outbreak: rel.is_outbreak_report,
-                        category: rel.category,
-                        relevance: rel.score,
-                        json: &p.analysis_json,
-                    },
-                )?;
-                if rel.is_outbreak_report {
+                if p.analysis.relevance.is_outbreak_report {
                     summary.outbreak_reports += 1;
                 }
-                summary.reports += b.add_reports(id, cluster_id, &p.reports)?.len() as u64;
+                summary.reports += attached as u64;
                 docs.push(search_doc_of(
                     id,
                     p.article.title.as_deref(),

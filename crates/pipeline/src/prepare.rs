@@ -6,7 +6,7 @@
 use waspada_events::dedup::{LshBands, MinHasher, Shingler, simhash64_shingles};
 use waspada_events::report::{Report, reports_from};
 use waspada_extract::{Analysis, AnalyzeOptions, Analyzer, Article};
-use waspada_store::{AnalysisRow, ArticleBundle, NewArticle};
+use waspada_store::{AnalysisRow, ArticleBundle, NewArticle, StoredAnalysis};
 use xxhash_rust::xxh3::xxh3_128;
 
 /// Shingle length of near-duplicate detection (words).
@@ -30,8 +30,21 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    /// What the store's [`waspada_store::Records::store_articles`] takes: the article row,
-    /// its analysis row and its reports.
+    /// The analysis row, borrowed, as the embedded store's batch takes it.
+    pub fn stored_analysis(&self) -> StoredAnalysis<'_> {
+        let rel = &self.analysis.relevance;
+        StoredAnalysis {
+            analyzer_version: self.analysis.analyzer_version,
+            is_outbreak: rel.is_outbreak_report,
+            category: rel.category,
+            relevance: rel.score,
+            json: &self.analysis_json,
+        }
+    }
+
+    /// The article with its analysis and reports, owned, as [`Records`] stores them.
+    ///
+    /// [`Records`]: waspada_store::Records
     pub fn into_bundle(self) -> ArticleBundle {
         let rel = &self.analysis.relevance;
         ArticleBundle {

@@ -111,6 +111,26 @@ pub trait Records: Send + Sync {
     fn counts(&self) -> impl Future<Output = Result<StoreStats>> + Send;
 }
 
+impl crate::Batch<'_> {
+    /// Stores one article; when it is new, also its analysis and its reports (attached to
+    /// events). Returns what happened and how many reports were attached. The one path by
+    /// which both the embedded ingest and [`Records::store_articles`] store an article.
+    pub fn store_article(
+        &self,
+        article: &NewArticle,
+        analysis: &StoredAnalysis<'_>,
+        reports: &[Report],
+    ) -> Result<(Inserted, usize)> {
+        let inserted = self.insert_article(article)?;
+        let mut attached = 0;
+        if let Inserted::New { id, cluster_id, .. } = inserted {
+            self.put_analysis(id, analysis)?;
+            attached = self.add_reports(id, cluster_id, reports)?.len();
+        }
+        Ok((inserted, attached))
+    }
+}
+
 /// [`Records`] on the embedded SQLite store: one connection behind a mutex (SQLite has
 /// one writer anyway).
 pub struct SqliteRecords {
@@ -144,11 +164,11 @@ impl Records for SqliteRecords {
             let b = store.batch()?;
             let mut out = Vec::with_capacity(batch.len());
             for bundle in batch {
-                let inserted = b.insert_article(&bundle.article)?;
-                if let Inserted::New { id, cluster_id, .. } = inserted {
-                    b.put_analysis(id, &bundle.analysis.as_stored())?;
-                    b.add_reports(id, cluster_id, &bundle.reports)?;
-                }
+                let (inserted, _) = b.store_article(
+                    &bundle.article,
+                    &bundle.analysis.as_stored(),
+                    &bundle.reports,
+                )?;
                 out.push(inserted);
             }
             b.commit()?;
