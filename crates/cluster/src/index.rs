@@ -139,7 +139,8 @@ pub async fn reindex<R: Records>(
     mut progress: impl FnMut(u64),
 ) -> Result<u64, ClusterError> {
     const PAGE: usize = 2000;
-    let mut index = SearchIndex::open_or_create(dir)?;
+    // Any layout: everything is rebuilt.
+    let (mut index, _) = SearchIndex::open_or_rebuild(dir)?;
     index.delete_all()?;
     index.commit(0)?;
     let mut after = 0i64;

@@ -29,10 +29,18 @@ pub struct Indexer {
 }
 
 impl Indexer {
-    /// Opens (or creates) the index in `dir`.
+    /// Opens (or creates) the index in `dir`. An index an older Waspada built with another
+    /// layout is replaced by an empty one, which [`catch_up`](Self::catch_up) refills.
     pub fn open(dir: &Path) -> Result<Indexer, PipelineError> {
+        let (index, replaced) = SearchIndex::open_or_rebuild(dir)?;
+        if replaced {
+            tracing::warn!(
+                "the search index in {} was built by an older Waspada; rebuilding it from the store",
+                dir.display()
+            );
+        }
         Ok(Indexer {
-            index: SearchIndex::open_or_create(dir)?,
+            index,
             uncommitted: 0,
             reached: None,
         })

@@ -109,7 +109,8 @@ pub enum SearchError {
     /// The directory holds an index built with a different layout (an older Waspada).
     #[error(
         "the search index in {path} was built by a different version of Waspada; \
-         delete that directory and re-index from the store ({detail})"
+         the next `waspada ingest` or `waspada run` rebuilds it from the store \
+         (`waspada reindex` in a cluster) ({detail})"
     )]
     SchemaMismatch {
         /// The directory.

@@ -460,9 +460,18 @@ fn a_second_writer_is_refused_and_readers_see_commits_after_reload() {
         .unwrap();
     writer.commit(7).unwrap();
     assert_eq!(other.num_docs(), 6);
-    other.reload().unwrap();
+    // `refresh` reloads only when the index changed, and then sees the commit.
+    other.refresh().unwrap();
     assert_eq!(other.num_docs(), 7);
     assert_eq!(other.watermark().unwrap(), 7);
+    other.refresh().unwrap();
+    assert_eq!(other.num_docs(), 7);
+    writer.delete(7).unwrap();
+    writer.commit(7).unwrap();
+    other.refresh().unwrap();
+    assert_eq!(other.num_docs(), 6);
+    other.reload().unwrap();
+    assert_eq!(other.num_docs(), 6);
 }
 
 #[test]
@@ -475,10 +484,21 @@ fn an_index_with_another_layout_is_reported() {
     }
     match SearchIndex::open_or_create(dir.path()) {
         Err(e @ SearchError::SchemaMismatch { .. }) => {
-            assert!(e.to_string().contains("re-index"), "{e}");
+            assert!(e.to_string().contains("rebuilds it from the store"), "{e}");
         }
         r => panic!("expected SchemaMismatch, got {r:?}"),
     }
+    // A writer replaces it with an empty index of today's layout, to re-index from 0.
+    let (mut index, replaced) = SearchIndex::open_or_rebuild(dir.path()).unwrap();
+    assert!(replaced);
+    assert_eq!((index.num_docs(), index.watermark().unwrap()), (0, 0));
+    index.upsert(&corpus()[0]).unwrap();
+    index.commit(1).unwrap();
+    drop(index);
+    // Today's layout is kept as it is.
+    let (index, replaced) = SearchIndex::open_or_rebuild(dir.path()).unwrap();
+    assert!(!replaced);
+    assert_eq!((index.num_docs(), index.watermark().unwrap()), (1, 1));
 }
 
 #[test]

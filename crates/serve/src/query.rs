@@ -1114,7 +1114,7 @@ pub fn search(
     }
     // Pick up what the ingest committed since the last search.
     index
-        .reload()
+        .refresh()
         .map_err(|e| ApiError::internal("reloading the search index", e))?;
     let results = index
         .search(&query)
