@@ -270,16 +270,16 @@ impl Batch<'_> {
         )
         .and_then(|mut s| s.execute(params![id, cluster_id, signature_to_blob(&a.minhash)]))
         .map_err(StoreError::sql("store a MinHash signature"))?;
-        {
-            let mut s = tx
-                .prepare_cached(
-                    "INSERT OR IGNORE INTO lsh_bucket (key, article_id) VALUES (?1, ?2)",
-                )
-                .map_err(StoreError::sql("prepare LSH buckets"))?;
-            for (_, key) in &a.band_keys {
-                s.execute(params![*key as i64, id])
-                    .map_err(StoreError::sql("store LSH buckets"))?;
-            }
+        // One statement per 256 buckets (an article has 32 by default), not one per bucket.
+        for keys in a.band_keys.chunks(256) {
+            let sql = format!(
+                "INSERT OR IGNORE INTO lsh_bucket (key, article_id) VALUES {}",
+                vec!["(?, ?)"; keys.len()].join(", ")
+            );
+            let values = keys.iter().flat_map(|(_, key)| [*key as i64, id]);
+            tx.prepare_cached(&sql)
+                .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
+                .map_err(StoreError::sql("store LSH buckets"))?;
         }
         self.add_urls(id, a)?;
         Ok(Inserted::New {
