@@ -4,7 +4,7 @@
 //! The automaton is a `daachorse` double-array Aho-Corasick rather than the
 //! `aho-corasick` crate used elsewhere: with ~45,000 names, building it is most of
 //! `waspada analyze`'s start-up, and daachorse builds it about twice as fast
-//! (measured here: see ARCHITECTURE.md). Matching is ASCII-case-insensitive by
+//! (measured here: see docs/DESIGN.md). Matching is ASCII-case-insensitive by
 //! searching an ASCII-lower-cased copy of the text, which keeps byte offsets.
 //!
 //! A single pass over the article finds every candidate; the
