@@ -136,6 +136,22 @@ fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<(EventRow, String)>
     ))
 }
 
+/// An event's reports with their articles, in date order; `newest_first` for a page of
+/// the latest (index `reports_event_date` serves both orders without sorting).
+fn reports_sql(newest_first: bool) -> String {
+    let order = if newest_first {
+        "ORDER BY r.date DESC, r.article_id DESC LIMIT ?2"
+    } else {
+        "ORDER BY r.date, r.article_id LIMIT ?2"
+    };
+    format!(
+        "SELECT r.article_id, r.cluster_id, r.date, r.klb_declared, r.counts,
+                a.title, a.canonical_url, a.source
+         FROM reports r JOIN articles a ON a.id = r.article_id
+         WHERE r.event_id = ?1 {order}"
+    )
+}
+
 fn with_figures((mut row, json): (EventRow, String)) -> Result<EventRow> {
     row.figures = serde_json::from_str(&json).map_err(StoreError::json("event figures"))?;
     Ok(row)
@@ -510,19 +526,9 @@ impl Store {
 
     /// All reports oldest first, or the newest `limit` newest first.
     fn reports_of(&self, event_id: i64, limit: Option<usize>) -> Result<Vec<ReportRow>> {
-        let order = if limit.is_some() {
-            "ORDER BY r.date DESC, r.article_id DESC LIMIT ?2"
-        } else {
-            "ORDER BY r.date, r.article_id LIMIT ?2"
-        };
         let mut stmt = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT r.article_id, r.cluster_id, r.date, r.klb_declared, r.counts,
-                        a.title, a.canonical_url, a.source
-                 FROM reports r JOIN articles a ON a.id = r.article_id
-                 WHERE r.event_id = ?1 {order}"
-            ))
+            .prepare_cached(&reports_sql(limit.is_some()))
             .map_err(StoreError::sql("prepare reading an event's reports"))?;
         let limit = limit.map_or(-1, |n| n.min(i64::MAX as usize) as i64);
         let rows = stmt
@@ -556,5 +562,30 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The plan SQLite picks for the event page's newest reports: no sort of all of an
+    /// event's reports, whatever its size.
+    #[test]
+    fn newest_reports_are_read_from_the_index_without_sorting() {
+        let store = Store::in_memory().unwrap();
+        for newest_first in [true, false] {
+            let plan: Vec<String> = store
+                .conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {}", reports_sql(newest_first)))
+                .unwrap()
+                .query_map(params![1, 100], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            let plan = plan.join("; ");
+            assert!(plan.contains("reports_event_date"), "{plan}");
+            assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        }
     }
 }

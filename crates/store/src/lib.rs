@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0004_alerts.sql"),
     include_str!("migrations/0005_signal_events_by_event.sql"),
     include_str!("migrations/0006_lsh_buckets.sql"),
+    include_str!("migrations/0007_reports_by_event_date.sql"),
 ];
 
 /// Schema version this build writes.
