@@ -212,6 +212,19 @@ try {
     check(seen.some((n) => n < total), `no window shows fewer than all ${total} events: ${seen}`);
     const lastWindow = await label.getAttribute("data-end");
     await shot(page, "map-window");
+    // Play starts again from the earliest window and steps on by itself; a second press pauses.
+    const playButton = page.locator("#map-play");
+    await playButton.click();
+    check((await playButton.getAttribute("aria-pressed")) === "true", "Play is not pressed");
+    await page.waitForFunction(() => Number(document.getElementById("map-slider").value) >= 1,
+      null, { timeout: 10000 });
+    await playButton.click();
+    check((await playButton.getAttribute("aria-pressed")) === "false", "a second press does not pause");
+    const paused = await page.locator("#map-slider").inputValue();
+    const w = await label.evaluate((e) => ({ ...e.dataset }));
+    const expected = fc.features.filter((f) =>
+      f.properties.first_date <= w.end && f.properties.last_date >= w.start).length;
+    check((await shown()) === expected, `paused at ${paused}: count ${await shown()}, expected ${expected}`);
     await page.locator("#map-window").selectOption("0");
     check((await shown()) === total && (await markers()) === total, "All dates does not show every event again");
     check((await label.getAttribute("data-end")) === lastWindow, "the latest window does not end the range");

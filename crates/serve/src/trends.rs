@@ -24,6 +24,9 @@ pub const TREND_WEEKS: usize = 12;
 /// Periods a daily signal's trend shows.
 pub const TREND_DAYS: usize = 30;
 
+// A full page of signals binds 7 parameters each, within SQLite's limit of 32,766.
+const _: () = assert!(crate::query::MAX_LIMIT * 7 <= 32_766);
+
 /// A series window: disease, level, area, frequency, first and last period.
 type Window = (String, String, String, String, String, String);
 
