@@ -1,6 +1,7 @@
-// Waspada dashboard behaviour: the map and the timeline. Loaded on every page; each part
-// runs only when its element is present. Data come from the JSON API; text from it is put
-// into the page with textContent only (article-derived names are hostile input).
+// Waspada dashboard behaviour: the map (with its time slider) and the timeline. Loaded on
+// every page; each part runs only when its element is present. Data come from the JSON API;
+// text from it is put into the page with textContent only (article-derived names are
+// hostile input).
 (function () {
   "use strict";
 
