@@ -127,7 +127,14 @@ try {
     const n = await rows.count();
     check(n > 0, "no signal rows on /signals");
     signalId = (await rows.first().getAttribute("id")).replace("signal-", "");
+    // Each row's trend: an inline SVG drawn by the server, named for screen readers.
+    const sparks = page.locator("#signals tbody td.trend svg.sparkline");
+    check((await sparks.count()) === n, `${await sparks.count()} sparklines for ${n} signal rows`);
+    const label = await sparks.first().getAttribute("aria-label");
+    check(/^\d+-(week|day) trend: \d+(, \d+)*/.test(label), `the first sparkline is labelled "${label}"`);
+    check((await sparks.first().locator("polyline").count()) === 1, "the first sparkline has no line");
     await shot(page, "signals");
+    await page.screenshot({ path: join(shots, "signals-top.png") });
   });
 
   await step("a signal verified stays verified after a reload", async () => {
@@ -170,6 +177,57 @@ try {
     const count = await page.locator("#map-count").innerText();
     check(/\d/.test(count), `the event count reads "${count}"`);
     await shot(page, "map");
+  });
+
+  await step("the map's time slider shows the events under way in each window", async () => {
+    await page.goto(base + "/map?lang=en");
+    await page.waitForSelector("#map-time:not([hidden])", { timeout: 10000 });
+    const shown = async () => Number((await page.locator("#map-count").innerText()).trim());
+    const markers = () => page.locator(".leaflet-overlay-pane path.event-marker").count();
+    const total = await shown();
+    check(total > 0 && (await markers()) === total, `all dates: ${await markers()} markers, count ${total}`);
+    // The same GeoJSON the page drew, to count what each window must show.
+    const query = await page.locator("#map").getAttribute("data-query");
+    const fc = await api("/api/events.geojson" + query);
+    check(fc.features.length === total, `the map shows ${total} of ${fc.features.length} events`);
+    const label = page.locator("#map-window-label");
+    // By keyboard: Home is the earliest window, then a week per arrow key to the latest.
+    await page.locator("#map-slider").focus();
+    await page.keyboard.press("Home");
+    const max = Number(await page.locator("#map-slider").getAttribute("max"));
+    check(max > 0, `the slider has ${max + 1} position(s)`);
+    const seen = [];
+    for (let i = 0; i <= max; i++) {
+      if (i > 0) await page.keyboard.press("ArrowRight");
+      const w = await label.evaluate((e) => ({ ...e.dataset, text: e.textContent }));
+      check(w.all === "0" && w.text.startsWith("30 days: "), `position ${i}: label "${w.text}"`);
+      const expected = fc.features.filter((f) =>
+        f.properties.first_date <= w.end && f.properties.last_date >= w.start).length;
+      const n = await shown();
+      const m = await markers();
+      check(n === expected && m === expected,
+        `window ${w.start}..${w.end}: count ${n}, ${m} markers, ${expected} events under way`);
+      seen.push(n);
+    }
+    check(seen.some((n) => n < total), `no window shows fewer than all ${total} events: ${seen}`);
+    const lastWindow = await label.getAttribute("data-end");
+    await shot(page, "map-window");
+    // Play starts again from the earliest window and steps on by itself; a second press pauses.
+    const playButton = page.locator("#map-play");
+    await playButton.click();
+    check((await playButton.getAttribute("aria-pressed")) === "true", "Play is not pressed");
+    await page.waitForFunction(() => Number(document.getElementById("map-slider").value) >= 1,
+      null, { timeout: 10000 });
+    await playButton.click();
+    check((await playButton.getAttribute("aria-pressed")) === "false", "a second press does not pause");
+    const paused = await page.locator("#map-slider").inputValue();
+    const w = await label.evaluate((e) => ({ ...e.dataset }));
+    const expected = fc.features.filter((f) =>
+      f.properties.first_date <= w.end && f.properties.last_date >= w.start).length;
+    check((await shown()) === expected, `paused at ${paused}: count ${await shown()}, expected ${expected}`);
+    await page.locator("#map-window").selectOption("0");
+    check((await shown()) === total && (await markers()) === total, "All dates does not show every event again");
+    check((await label.getAttribute("data-end")) === lastWindow, "the latest window does not end the range");
   });
 
   await step("the timeline draws a chart", async () => {

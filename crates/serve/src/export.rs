@@ -195,4 +195,57 @@ mod tests {
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(cell("Garut"), "Garut");
     }
+
+    #[test]
+    fn geojson_features_are_as_the_api_document_says() {
+        let event = waspada_store::EventRow {
+            id: 7,
+            disease_id: "dengue".into(),
+            area_level: "regency".into(),
+            area_code: "32.05".into(),
+            place_name: "Garut".into(),
+            country: "IDN".into(),
+            province_code: Some("32".into()),
+            regency_code: Some("32.05".into()),
+            lat: Some(-7.2),
+            lon: Some(107.9),
+            first_date: "2025-09-03".into(),
+            last_date: "2025-10-14".into(),
+            klb_declared: false,
+            figures: Vec::new(),
+            n_reports: 4,
+            n_stories: 3,
+        };
+        let mut unplaced = event.clone();
+        unplaced.lat = None;
+        let views: Vec<EventView> = [event, unplaced]
+            .into_iter()
+            .map(|e| EventView::new(e, crate::i18n::Lang::En))
+            .collect();
+        let fc = events_geojson(&views);
+        assert_eq!(fc["without_coordinates"], 1);
+        let feature = &fc["features"][0];
+        assert_eq!(feature["geometry"]["coordinates"], json!([107.9, -7.2]));
+        // The time slider reads these two.
+        assert_eq!(feature["properties"]["first_date"], "2025-09-03");
+        assert_eq!(feature["properties"]["last_date"], "2025-10-14");
+
+        let doc: Value = serde_json::from_str(crate::openapi::DOCUMENT).unwrap();
+        let keys = |v: &Value| -> Vec<String> {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let schema = &doc["components"]["schemas"];
+        assert_eq!(
+            keys(&fc),
+            keys(&schema["EventFeatureCollection"]["properties"])
+        );
+        assert_eq!(keys(feature), keys(&schema["EventFeature"]["properties"]));
+        assert_eq!(
+            keys(&feature["properties"]),
+            keys(&schema["EventFeature"]["properties"]["properties"]["properties"]),
+            "the GeoJSON feature properties and openapi.json's EventFeature differ"
+        );
+    }
 }

@@ -16,7 +16,8 @@
 //!   from npm under `assets/vendor/` and embedded with `include_bytes!`. Nothing is loaded
 //!   from a CDN and no tile server is needed: the dashboard works on an air-gapped network.
 //! - **Article text is hostile input.** Templates escape everything (askama's default; no
-//!   template uses `|safe`), highlighted text is built as escaped segments, pages carry a
+//!   template uses `|safe`; the one exception is [`sparkline::Sparkline`], SVG built from
+//!   numbers and an escaped label), highlighted text is built as escaped segments, pages carry a
 //!   Content-Security-Policy that forbids inline scripts, and CSV exports neutralise
 //!   spreadsheet formulas.
 //! - **One list of API routes.** The `/api` routes are declared once ([`API_ROUTES`]) and a
@@ -66,8 +67,10 @@ mod pages;
 pub mod push;
 mod query;
 mod settings;
+pub mod sparkline;
 mod static_files;
 pub mod subscriptions;
+mod trends;
 
 use std::net::SocketAddr;
 use std::path::Path;

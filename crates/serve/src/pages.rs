@@ -20,6 +20,7 @@ use crate::query::{
     self, ArticleDetail, EventDetail, EventParams, Page, SearchParams, SearchView, SignalDetail,
     SignalParams, SignalView, SourcesView,
 };
+use crate::trends::Trends;
 use crate::{ApiError, AppState};
 
 /// The cookie that remembers the language.
@@ -286,6 +287,7 @@ struct SignalsPage {
     next: Option<String>,
     error: Option<String>,
     csv: String,
+    trends: Trends,
 }
 
 #[derive(Template)]
@@ -294,6 +296,7 @@ struct SignalRow {
     ui: Ui,
     s: SignalView,
     error: Option<String>,
+    trends: Trends,
 }
 
 #[derive(Template)]
@@ -304,6 +307,7 @@ struct SignalPage {
     s: SignalView,
     timeline: String,
     error: Option<String>,
+    trends: Trends,
 }
 
 #[derive(Template)]
@@ -321,6 +325,9 @@ const EVENT_PAGE_REPORTS: usize = 100;
 
 /// How far back the map looks by default, from the latest event.
 const MAP_DEFAULT_DAYS: i64 = 90;
+
+/// The window lengths the map's time slider offers, in days (it steps a week at a time).
+const MAP_WINDOW_DAYS: [u32; 2] = [7, 30];
 
 #[derive(Template)]
 #[template(path = "article.html")]
@@ -340,6 +347,8 @@ struct MapPage {
     f: EventParams,
     data_query: String,
     geojson: String,
+    /// The time slider's window lengths: days and their name.
+    windows: Vec<(u32, String)>,
 }
 
 #[derive(Template)]
@@ -409,10 +418,14 @@ async fn signals_page(State(state): State<AppState>, ui: Ui, Q(f): Q<SignalParam
     let p = f.clone();
     let lang = ui.lang;
     match state
-        .with_store(move |s| query::signals(s, &p, lang, false))
+        .with_store(move |s| {
+            let page = query::signals(s, &p, lang, false)?;
+            let trends = Trends::read(s, &page.items, lang)?;
+            Ok((page, trends))
+        })
         .await
     {
-        Ok(page) => {
+        Ok((page, trends)) => {
             let base = [
                 ("disease", f.disease.as_deref()),
                 ("area", f.area.as_deref()),
@@ -432,6 +445,7 @@ async fn signals_page(State(state): State<AppState>, ui: Ui, Q(f): Q<SignalParam
                 next,
                 error: None,
                 csv,
+                trends,
             })
         }
         Err(e) => ui.error(e),
@@ -454,15 +468,22 @@ async fn signal_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respo
     let ui = ui.with_nav("signals");
     let lang = ui.lang;
     match state
-        .with_store(move |s| query::signal_detail(s, id, lang))
+        .with_store(move |s| {
+            let Some(d) = query::signal_detail(s, id, lang)? else {
+                return Ok(None);
+            };
+            let trends = Trends::read(s, std::slice::from_ref(&d.signal), lang)?;
+            Ok(Some((d, trends)))
+        })
         .await
     {
-        Ok(Some(d)) => ui.render(&SignalPage {
+        Ok(Some((d, trends))) => ui.render(&SignalPage {
             ui: ui.clone(),
             timeline: timeline_link(&d.signal),
             s: d.signal.clone(),
             d,
             error: None,
+            trends,
         }),
         Ok(None) => ui.error(ApiError::not_found(format!("no signal {id}"))),
         Err(e) => ui.error(e),
@@ -503,11 +524,19 @@ async fn triage_form(
     // htmx swaps the row: re-render it with the new status, or with the error beside it.
     let error = result.err().map(|e| e.message);
     let lang = ui.lang;
-    match state.with_store(move |s| query::signal(s, id, lang)).await {
-        Ok(Some(s)) => ui.render(&SignalRow {
+    let row = state.with_store(move |s| {
+        let Some(signal) = query::signal(s, id, lang)? else {
+            return Ok(None);
+        };
+        let trends = Trends::read(s, std::slice::from_ref(&signal), lang)?;
+        Ok(Some((signal, trends)))
+    });
+    match row.await {
+        Ok(Some((s, trends))) => ui.render(&SignalRow {
             ui: ui.clone(),
             s,
             error,
+            trends,
         }),
         Ok(None) => ui.error(ApiError::not_found(format!("no signal {id}"))),
         Err(e) => ui.error(e),
@@ -598,6 +627,10 @@ async fn map_page(State(state): State<AppState>, ui: Ui, Q(mut f): Q<EventParams
         f,
         geojson: format!("/api/events.geojson{q}"),
         data_query: q,
+        windows: MAP_WINDOW_DAYS
+            .iter()
+            .map(|&d| (d, ui.t("window_days").replace("{n}", &d.to_string())))
+            .collect(),
     })
 }
 

@@ -1,8 +1,8 @@
 //! The dashboard in a real browser: builds the demo data directory, starts `waspada serve`
 //! on a free loopback port and runs `node e2e/run.mjs` (Debian's chromium driven by
-//! playwright-core) against it: logging in, signals, triage that survives a reload, the
-//! language switch, the map, and a hostile article pushed through the API that must run
-//! nothing.
+//! playwright-core) against it: logging in, signals with their trend sparklines, triage
+//! that survives a reload, the language switch, the map and its time slider, and a hostile
+//! article pushed through the API that must run nothing.
 //!
 //! Needs node, chromium (`WASPADA_CHROMIUM`, default `/usr/bin/chromium`) and `npm ci` in
 //! `e2e/`; `.ci/run` installs them and sets `WASPADA_CI=1`, under which a missing tool is a
