@@ -2,16 +2,15 @@
 //!
 //! A signal flags one period of one series (disease × area × frequency); its trend is the
 //! same series over the [`TREND_WEEKS`] weeks or [`TREND_DAYS`] days that end with that
-//! period. The page is load-tested, so the points of every row come from ONE query that
-//! walks the primary key of `series_counts` (disease, level, area, frequency, period) once
-//! per distinct series: no query per row.
+//! period. The page is load-tested, so the points of every row come from ONE query: the
+//! page's signals by id, each joined to its series through the primary key of
+//! `series_counts` (disease, level, area, frequency, period). No query per row, and the
+//! statement is the same for every page, so it is prepared once per connection.
 
 use std::collections::HashMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use rusqlite::params_from_iter;
-use rusqlite::types::Value;
 use waspada_store::{Store, StoreError};
 
 use crate::ApiError;
@@ -24,47 +23,31 @@ pub const TREND_WEEKS: usize = 12;
 /// Periods a daily signal's trend shows.
 pub const TREND_DAYS: usize = 30;
 
-// A full page of signals binds 7 parameters each, within SQLite's limit of 32,766.
-const _: () = assert!(crate::query::MAX_LIMIT * 7 <= 32_766);
-
-/// A series window: disease, level, area, frequency, first and last period.
-type Window = (String, String, String, String, String, String);
-
-/// The window a signal's trend covers, and its length in periods and step in days.
-fn window(s: &SignalView) -> Option<(Window, usize, i64)> {
-    let (n, step) = match s.frequency.as_str() {
-        "weekly" => (TREND_WEEKS, 7),
-        "daily" => (TREND_DAYS, 1),
-        _ => return None,
-    };
-    let last: Date = s.period_start.parse().ok()?;
-    let first = last.checked_sub(((n as i64 - 1) * step).days()).ok()?;
-    Some((
-        (
-            s.disease_id.clone(),
-            s.area_level.clone(),
-            s.area_code.clone(),
-            s.frequency.clone(),
-            first.to_string(),
-            last.to_string(),
-        ),
-        n,
-        step,
-    ))
+/// The periods a trend of this frequency shows, and their step in days.
+fn shape(frequency: &str) -> Option<(usize, i64)> {
+    match frequency {
+        "weekly" => Some((TREND_WEEKS, 7)),
+        "daily" => Some((TREND_DAYS, 1)),
+        _ => None,
+    }
 }
 
-/// The query for `n` windows: 7 parameters each (index, disease, level, area, frequency,
-/// first and last period), answering (index, period, reports) for the stored periods.
-fn trends_sql(n: usize) -> String {
-    let rows = vec!["(?, ?, ?, ?, ?, ?, ?)"; n].join(", ");
-    format!(
-        "WITH w(k, disease_id, area_level, area_code, frequency, lo, hi) AS (VALUES {rows})
-         SELECT w.k, c.period_start, c.reports FROM w JOIN series_counts c
-           ON c.disease_id = w.disease_id AND c.area_level = w.area_level
-          AND c.area_code = w.area_code AND c.frequency = w.frequency
-          AND c.period_start BETWEEN w.lo AND w.hi"
-    )
+/// How far before its own period a trend of this frequency starts, as an SQLite date
+/// modifier (`-77 days`).
+fn reach(frequency: &str) -> String {
+    let (n, step) = shape(frequency).unwrap_or((1, 1));
+    format!("-{} days", (n as i64 - 1) * step)
 }
+
+/// `?1` the signal ids (a JSON array), `?2` and `?3` the [`reach`] of weekly and daily
+/// trends; answers (signal, period, reports) for the stored periods of each window.
+const TRENDS_SQL: &str = "SELECT s.id, c.period_start, c.reports
+     FROM signals s JOIN series_counts c
+       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+      AND c.area_code = s.area_code AND c.frequency = s.frequency
+      AND c.period_start BETWEEN date(s.period_start, CASE s.frequency WHEN 'weekly' THEN ?2 ELSE ?3 END)
+                             AND s.period_start
+     WHERE s.id IN (SELECT value FROM json_each(?1))";
 
 /// Every signal's counts over its window, oldest first and with zeros where nothing was
 /// reported, by signal id. Signals with an unknown frequency or a bad date get none.
@@ -72,61 +55,66 @@ pub fn signal_trends(
     store: &Store,
     signals: &[SignalView],
 ) -> Result<HashMap<i64, Vec<u32>>, ApiError> {
-    // Signals of one series and period (several methods) share a window.
-    let mut windows: Vec<(Window, usize, i64)> = Vec::new();
-    let mut of_signal: Vec<(i64, usize)> = Vec::new();
+    // Each signal's first period, step and counts (zeros until read).
+    let mut windows: HashMap<i64, (Date, i64, Vec<u32>)> = HashMap::new();
     for s in signals {
-        let Some(w) = window(s) else { continue };
-        let k = match windows.iter().position(|x| x.0 == w.0) {
-            Some(k) => k,
-            None => {
-                windows.push(w);
-                windows.len() - 1
-            }
+        let Some((n, step)) = shape(&s.frequency) else {
+            continue;
         };
-        of_signal.push((s.id, k));
-    }
-    let mut series: Vec<Vec<u32>> = windows.iter().map(|(_, n, _)| vec![0; *n]).collect();
-    if !windows.is_empty() {
-        let sql = trends_sql(windows.len());
-        let mut args = Vec::with_capacity(windows.len() * 7);
-        for (k, ((d, l, a, f, lo, hi), _, _)) in windows.iter().enumerate() {
-            args.push(Value::Integer(k as i64));
-            for v in [d, l, a, f, lo, hi] {
-                args.push(Value::Text(v.clone()));
-            }
-        }
-        let sql_err = |source| {
-            ApiError::from(StoreError::Sql {
-                action: "read the signals' trends",
-                source,
-            })
+        let Some(first) = s
+            .period_start
+            .parse::<Date>()
+            .ok()
+            .and_then(|last| last.checked_sub(((n as i64 - 1) * step).days()).ok())
+        else {
+            continue;
         };
-        let mut stmt = store.connection().prepare(&sql).map_err(sql_err)?;
-        let mut rows = stmt.query(params_from_iter(args)).map_err(sql_err)?;
-        while let Some(r) = rows.next().map_err(sql_err)? {
-            let k: i64 = r.get(0).map_err(sql_err)?;
-            let period: String = r.get(1).map_err(sql_err)?;
-            let reports: u32 = r.get(2).map_err(sql_err)?;
-            let Some(((_, _, _, _, lo, _), _, step)) =
-                usize::try_from(k).ok().and_then(|k| windows.get(k))
-            else {
-                continue;
-            };
-            let (Ok(lo), Ok(at)) = (lo.parse::<Date>(), period.parse::<Date>()) else {
-                continue;
-            };
-            let days = (at - lo).get_days() as i64;
-            if days % step == 0
-                && let Some(slot) = series[k as usize].get_mut((days / step) as usize)
-            {
-                *slot = reports;
-            }
+        windows.insert(s.id, (first, step, vec![0; n]));
+    }
+    if windows.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let ids = format!(
+        "[{}]",
+        windows
+            .keys()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let sql_err = |source| {
+        ApiError::from(StoreError::Sql {
+            action: "read the signals' trends",
+            source,
+        })
+    };
+    let mut stmt = store
+        .connection()
+        .prepare_cached(TRENDS_SQL)
+        .map_err(sql_err)?;
+    let mut rows = stmt
+        .query(rusqlite::params![ids, reach("weekly"), reach("daily")])
+        .map_err(sql_err)?;
+    while let Some(r) = rows.next().map_err(sql_err)? {
+        let id: i64 = r.get(0).map_err(sql_err)?;
+        let period: String = r.get(1).map_err(sql_err)?;
+        let reports: u32 = r.get(2).map_err(sql_err)?;
+        let (Some((first, step, counts)), Ok(at)) = (windows.get_mut(&id), period.parse::<Date>())
+        else {
+            continue;
+        };
+        let days = i64::from((at - *first).get_days());
+        if days % *step == 0
+            && let Some(slot) = usize::try_from(days / *step)
+                .ok()
+                .and_then(|i| counts.get_mut(i))
+        {
+            *slot = reports;
         }
     }
-    Ok(of_signal
+    Ok(windows
         .into_iter()
-        .map(|(id, k)| (id, series[k].clone()))
+        .map(|(id, (_, _, counts))| (id, counts))
         .collect())
 }
 
@@ -203,7 +191,11 @@ mod tests {
         }
     }
 
-    fn store_with(counts: &[(&str, &str, u32)]) -> (tempfile::TempDir, Store) {
+    /// A store holding `counts` of the dengue series in Garut, and `signals`.
+    fn store_with(
+        counts: &[(&str, &str, u32)],
+        signals: &[SignalView],
+    ) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("s.sqlite")).unwrap();
         for (frequency, period, n) in counts {
@@ -215,26 +207,51 @@ mod tests {
                 )
                 .unwrap();
         }
+        for s in signals {
+            store
+                .connection()
+                .execute(
+                    "INSERT INTO signals (id, disease_id, area_level, area_code, frequency,
+                         period_start, method, observed, explanation, detected_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, '', 0)",
+                    rusqlite::params![
+                        s.id,
+                        s.disease_id,
+                        s.area_level,
+                        s.area_code,
+                        s.frequency,
+                        s.period_start,
+                        s.method,
+                        s.observed
+                    ],
+                )
+                .unwrap();
+        }
         (dir, store)
     }
 
     #[test]
     fn weekly_and_daily_windows_end_at_the_signal_and_fill_gaps_with_zeros() {
-        let (_dir, store) = store_with(&[
-            ("weekly", "2025-08-25", 7), // 12 weeks before: just outside
-            ("weekly", "2025-09-01", 1), // first week of the window
-            ("weekly", "2025-11-10", 3),
-            ("weekly", "2025-11-17", 9), // the signal's week
-            ("weekly", "2025-11-24", 5), // after it: not shown
-            ("daily", "2025-11-19", 2),
-            ("daily", "2025-11-20", 4),
-        ]);
+        let mut other_method = signal(2, "weekly", "2025-11-17");
+        other_method.method = "farrington".into();
         let signals = [
             signal(1, "weekly", "2025-11-17"),
-            signal(2, "weekly", "2025-11-17"), // same series and week, another method
+            other_method, // same series and week
             signal(3, "daily", "2025-11-20"),
             signal(4, "monthly", "2025-11-01"),
         ];
+        let (_dir, store) = store_with(
+            &[
+                ("weekly", "2025-08-25", 7), // 12 weeks before: just outside
+                ("weekly", "2025-09-01", 1), // first week of the window
+                ("weekly", "2025-11-10", 3),
+                ("weekly", "2025-11-17", 9), // the signal's week
+                ("weekly", "2025-11-24", 5), // after it: not shown
+                ("daily", "2025-11-19", 2),
+                ("daily", "2025-11-20", 4),
+            ],
+            &signals,
+        );
         let t = signal_trends(&store, &signals).unwrap();
         let mut weekly = vec![0; 12];
         weekly[0] = 1;
@@ -269,22 +286,32 @@ mod tests {
 
     #[test]
     fn the_query_walks_the_series_primary_key() {
-        let (_dir, store) = store_with(&[]);
+        let (_dir, store) = store_with(&[], &[]);
         let plan: Vec<String> = store
             .connection()
-            .prepare(&format!("EXPLAIN QUERY PLAN {}", trends_sql(3)))
+            .prepare(&format!("EXPLAIN QUERY PLAN {TRENDS_SQL}"))
             .unwrap()
-            .query_map(params_from_iter(vec![Value::Null; 21]), |r| {
-                r.get::<_, String>(3)
-            })
+            .query_map(
+                rusqlite::params!["[1, 2]", reach("weekly"), reach("daily")],
+                |r| r.get::<_, String>(3),
+            )
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap();
         let plan = plan.join("\n");
         assert!(
+            plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
+            "{plan}"
+        );
+        assert!(
             plan.contains("SEARCH c USING PRIMARY KEY (disease_id=? AND area_level=? AND area_code=? AND frequency=? AND period_start>? AND period_start<?)"),
             "{plan}"
         );
-        assert!(!plan.contains("SCAN c"), "{plan}");
+        assert!(
+            !plan.contains("SCAN c") && !plan.contains("SCAN s"),
+            "{plan}"
+        );
+        assert_eq!(reach("weekly"), "-77 days");
+        assert_eq!(reach("daily"), "-29 days");
     }
 }
