@@ -75,16 +75,27 @@ async fn prepare(tx: &Transaction<'_>, sql: &str, action: &'static str) -> Resul
 }
 
 /// The near-duplicate candidates of every article of a batch: per article (`ord`), the
-/// lowest [`MAX_CANDIDATES`] stored articles sharing one of its LSH keys.
+/// lowest [`MAX_CANDIDATES`] stored articles sharing one of its LSH keys. Those are among
+/// the lowest [`MAX_CANDIDATES`] of each key, which the `(key, article_id)` index yields
+/// in order: the lookup reads at most that many rows a key, however popular the key.
+/// Each candidate comes once, with the articles (`ord`s) it is a candidate of: a
+/// signature is sent once per batch, not once per article.
 fn candidates_sql() -> String {
     format!(
-        "SELECT q.ord, s.article_id, s.cluster_id, s.minhash
-         FROM (SELECT ord, array_agg(key) AS keys
-               FROM unnest($1::INTEGER[], $2::BIGINT[]) AS t (ord, key) GROUP BY ord) q
-         CROSS JOIN LATERAL (
-             SELECT DISTINCT article_id FROM lsh_band WHERE key = ANY(q.keys)
-             ORDER BY article_id LIMIT {MAX_CANDIDATES}) l
-         JOIN article_signatures s ON s.article_id = l.article_id"
+        "WITH q AS (
+             SELECT ord, array_agg(DISTINCT key) AS keys
+             FROM unnest($1::INTEGER[], $2::BIGINT[]) AS t (ord, key) GROUP BY ord
+         ), c AS (
+             SELECT q.ord, l.article_id FROM q CROSS JOIN LATERAL (
+                 SELECT DISTINCT p.article_id
+                 FROM unnest(q.keys) AS k (key) CROSS JOIN LATERAL (
+                     SELECT DISTINCT b.article_id FROM lsh_band b WHERE b.key = k.key
+                     ORDER BY b.article_id LIMIT {MAX_CANDIDATES}) p
+                 ORDER BY p.article_id LIMIT {MAX_CANDIDATES}) l
+         )
+         SELECT s.article_id, s.cluster_id, s.minhash, c.ords
+         FROM (SELECT article_id, array_agg(ord) AS ords FROM c GROUP BY article_id) c
+         JOIN article_signatures s ON s.article_id = c.article_id"
     )
 }
 
@@ -303,12 +314,14 @@ pub(crate) async fn store_batch(
         known.hashes.insert(r.get(0), r.get(1));
     }
     for r in &near_rows {
-        let ord: i32 = r.get(0);
-        known
-            .candidates
-            .entry(ord as usize)
-            .or_default()
-            .push((r.get(1), r.get(2), r.get(3)));
+        let (id, cluster, signature): (i64, i64, Vec<u8>) = (r.get(0), r.get(1), r.get(2));
+        for ord in r.get::<_, Vec<i32>>(3) {
+            known.candidates.entry(ord as usize).or_default().push((
+                id,
+                cluster,
+                signature.clone(),
+            ));
+        }
     }
     let mut ids: Vec<i64> = id_rows.iter().map(|r| r.get(0)).collect();
     ids.sort_unstable();
