@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 use waspada_extract::Article;
 use waspada_pipeline::config::SourceConfig;
+use waspada_queue::Stage;
 use waspada_search::SearchDoc;
 use xxhash_rust::xxh3::xxh3_128;
 
@@ -148,6 +149,24 @@ impl FetchJob {
     }
 }
 
+/// What a message of `stage` is about, for people reading a dead letter: the article's
+/// URL (else its title or id), the feed's URL, or the stored article's number and title.
+/// `None` when the payload is not that stage's job.
+pub fn describe(stage: Stage, payload: &[u8]) -> Option<String> {
+    match stage {
+        Stage::Fetch => decode::<FetchJob>(payload, "a fetch job")
+            .ok()
+            .map(|j| j.source.url),
+        Stage::Analyse => decode::<AnalyseJob>(payload, "an article").ok().map(|j| {
+            let a = j.article;
+            a.url.or(a.title).unwrap_or(a.id)
+        }),
+        Stage::Index => decode::<IndexJob>(payload, "an index job")
+            .ok()
+            .map(|j| format!("#{} {}", j.article_id, j.title)),
+    }
+}
+
 /// Decodes a payload, saying what was expected when it is not that.
 pub fn decode<'a, T: Deserialize<'a>>(payload: &'a [u8], what: &str) -> Result<T, String> {
     serde_json::from_slice(payload).map_err(|e| format!("not {what}: {e}"))
@@ -208,5 +227,30 @@ mod tests {
         };
         let ix: IndexJob = decode(&encode(&IndexJob::from(doc.clone())), "x").unwrap();
         assert_eq!(SearchDoc::from(ix), doc);
+    }
+
+    #[test]
+    fn a_dead_letter_names_its_article_or_feed() {
+        let with_url = encode(&job(Some("https://x.example/a"), "teks"));
+        assert_eq!(
+            describe(Stage::Analyse, &with_url).as_deref(),
+            Some("https://x.example/a")
+        );
+        let mut untitled = job(None, "teks");
+        untitled.article.title = Some("Wabah DBD".into());
+        assert_eq!(
+            describe(Stage::Analyse, &encode(&untitled)).as_deref(),
+            Some("Wabah DBD")
+        );
+        let doc = SearchDoc {
+            article_id: 9,
+            title: "Campak".into(),
+            ..SearchDoc::default()
+        };
+        let ix = encode(&IndexJob::from(doc));
+        assert_eq!(describe(Stage::Index, &ix).as_deref(), Some("#9 Campak"));
+        // Not that stage's job, or not JSON: nothing to name.
+        assert_eq!(describe(Stage::Fetch, &with_url), None);
+        assert_eq!(describe(Stage::Analyse, b"\xff"), None);
     }
 }

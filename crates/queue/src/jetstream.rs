@@ -84,10 +84,28 @@ impl JetStreamQueue {
     /// streams, consumers and KV buckets. The client keeps reconnecting for ever once
     /// connected; this call fails when the server cannot be reached to set things up.
     pub async fn connect(url: &str, options: QueueOptions) -> Result<Self, QueueError> {
-        let client = async_nats::ConnectOptions::new()
+        Self::connect_with(url, options, true).await
+    }
+
+    /// [`JetStreamQueue::connect`] that fails at once when the server cannot be reached,
+    /// instead of waiting for it: for a dashboard page that must render without the queue.
+    /// Once connected, the client reconnects after an outage as `connect`'s does.
+    pub async fn connect_once(url: &str, options: QueueOptions) -> Result<Self, QueueError> {
+        Self::connect_with(url, options, false).await
+    }
+
+    async fn connect_with(
+        url: &str,
+        options: QueueOptions,
+        wait_for_server: bool,
+    ) -> Result<Self, QueueError> {
+        let mut connect = async_nats::ConnectOptions::new()
             .name("waspada")
-            .retry_on_initial_connect()
-            .max_reconnects(None)
+            .max_reconnects(None);
+        if wait_for_server {
+            connect = connect.retry_on_initial_connect();
+        }
+        let client = connect
             .connect(url)
             .await
             .map_err(|e| QueueError::backend(format!("connecting to NATS at {url}"), e))?;

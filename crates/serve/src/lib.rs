@@ -57,6 +57,7 @@ pub mod api;
 pub mod auth;
 mod cache;
 mod db;
+pub mod dead_letters;
 mod error;
 mod export;
 mod highlight;
@@ -102,6 +103,9 @@ pub struct AppState {
     /// Alert settings (`[alerts]` of waspada.toml): the public address for feed and CAP
     /// links, the CAP sender.
     pub alerts: waspada_alert::AlertsConfig,
+    /// The scale-out queue's dead letters, listed on the Sources page (`None`: the
+    /// embedded deployment, which has no queue).
+    pub dead_letters: Option<Arc<dyn dead_letters::DeadLetters>>,
     pool: Arc<db::Pool>,
     throttle: Arc<accounts::Throttle>,
     search: Arc<Result<SearchIndex, String>>,
@@ -126,6 +130,7 @@ impl AppState {
             synthetic: false,
             secure_cookies: true,
             alerts: waspada_alert::AlertsConfig::default(),
+            dead_letters: None,
             pool: Arc::new(pool),
             throttle: Arc::new(accounts::Throttle::default()),
             search: Arc::new(search),

@@ -392,6 +392,7 @@ struct SearchPage {
 struct SourcesPage {
     ui: Ui,
     v: SourcesView,
+    dead: Option<crate::dead_letters::DeadLetterSection>,
 }
 
 // ---------------------------------------------------------------- handlers
@@ -765,8 +766,17 @@ async fn search_page(State(state): State<AppState>, ui: Ui, Q(f): Q<SearchParams
 async fn sources_page(State(state): State<AppState>, ui: Ui) -> Response {
     let ui = ui.with_nav("sources");
     let now = waspada_store::now_ms();
-    match state.with_store(move |s| query::sources(s, now)).await {
-        Ok(v) => ui.render(&SourcesPage { ui: ui.clone(), v }),
+    let dead = crate::dead_letters::section(
+        state.dead_letters.as_ref(),
+        crate::dead_letters::READ_TIMEOUT,
+    );
+    let (v, dead) = tokio::join!(state.with_store(move |s| query::sources(s, now)), dead);
+    match v {
+        Ok(v) => ui.render(&SourcesPage {
+            ui: ui.clone(),
+            v,
+            dead,
+        }),
         Err(e) => ui.error(e),
     }
 }

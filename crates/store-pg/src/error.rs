@@ -60,16 +60,24 @@ pub(crate) fn json(what: &'static str) -> impl Fn(serde_json::Error) -> StoreErr
     move |source| StoreError::Json { what, source }
 }
 
+/// What [`crate::write`] calls its multi-row article insert: a unique violation there means
+/// another writer stored one of the batch's articles first (one that took no locks, or an
+/// older version); run again, the batch finds it and answers "same URL" or "same text".
+pub(crate) const STORE_ARTICLES: &str = "store articles";
+
 /// True when PostgreSQL aborted the transaction to break a deadlock or a serialisation
-/// conflict: running it again is safe and usually succeeds.
+/// conflict, or the article insert lost a race: running it again is safe and usually
+/// succeeds.
 pub(crate) fn is_retryable(e: &StoreError) -> bool {
-    let StoreError::Backend { source, .. } = e else {
+    let StoreError::Backend { source, action } = e else {
         return false;
     };
     source.downcast_ref::<PgError>().is_some_and(|pg| {
         matches!(
             pg.code(),
-            Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+            Some(c) if *c == SqlState::T_R_DEADLOCK_DETECTED
+                || *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || (*c == SqlState::UNIQUE_VIOLATION && *action == STORE_ARTICLES)
         )
     })
 }

@@ -40,6 +40,7 @@
 
 mod error;
 mod migrate;
+mod plan;
 mod read;
 pub mod testing;
 mod write;

@@ -12,7 +12,10 @@ use crate::error::backend;
 use crate::{LOCK_MIGRATE, LOCK_SPACE};
 
 /// The migrations, in order: index `i` is version `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("migrations/0001_initial.sql"),
+    include_str!("migrations/0002_lsh_key_article.sql"),
+];
 
 /// Schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

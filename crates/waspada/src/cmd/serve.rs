@@ -1,11 +1,20 @@
 //! `waspada serve`: the HTTP JSON API and the dashboard over a data directory.
+//!
+//! With a NATS URL in `[cluster]` of the configuration (or `WASPADA_NATS_URL`), the
+//! Sources page also lists the scale-out queue's dead letters.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use waspada_pipeline::config::ClusterConfig;
+use waspada_queue::{JetStreamQueue, Queue, QueueOptions};
 use waspada_serve::AppState;
+use waspada_serve::dead_letters::{DeadLetterRow, DeadLetters, ReadFuture};
 
+use super::cluster::ConfigArgs;
 use super::data::DataArgs;
 
 /// Arguments of `waspada serve`.
@@ -21,6 +30,63 @@ pub struct Args {
     /// plain http://127.0.0.1 (Chromium and Firefox accept them). Loopback addresses only.
     #[arg(long)]
     pub plain_http: bool,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// The dead letters of the scale-out queue, read for the Sources page. Connects on the
+/// first read (the dashboard starts whether NATS is up or not) and keeps the connection.
+struct NatsDeadLetters {
+    url: String,
+    options: QueueOptions,
+    queue: tokio::sync::Mutex<Option<Arc<JetStreamQueue>>>,
+}
+
+impl NatsDeadLetters {
+    fn new(c: &ClusterConfig, url: &str) -> NatsDeadLetters {
+        NatsDeadLetters {
+            url: url.to_string(),
+            // The workers' settings: connecting brings the streams to these.
+            options: QueueOptions {
+                ack_wait: Duration::from_secs(c.ack_wait_secs),
+                max_deliver: c.max_deliver,
+                ..QueueOptions::default()
+            },
+            queue: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    async fn read(&self, limit: usize) -> Result<Vec<DeadLetterRow>, String> {
+        let queue = {
+            let mut held = self.queue.lock().await;
+            match &*held {
+                Some(q) => Arc::clone(q),
+                None => {
+                    let q = JetStreamQueue::connect_once(&self.url, self.options.clone())
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    Arc::clone(held.insert(Arc::new(q)))
+                }
+            }
+        };
+        let dead = queue.dead_letters(limit).await.map_err(|e| e.to_string())?;
+        Ok(dead
+            .into_iter()
+            .map(|d| DeadLetterRow {
+                stage: d.stage.as_str().to_string(),
+                item: waspada_cluster::messages::describe(d.stage, &d.payload).or(d.dedup_id),
+                reason: d.reason,
+                at_ms: Some(d.at_ms),
+                delivered: d.delivered,
+            })
+            .collect())
+    }
+}
+
+impl DeadLetters for NatsDeadLetters {
+    fn recent(&self, limit: usize) -> ReadFuture<'_> {
+        Box::pin(self.read(limit))
+    }
 }
 
 /// Runs the command until Ctrl-C.
@@ -34,6 +100,11 @@ pub fn run(args: Args) -> Result<ExitCode> {
     }
     let mut state = AppState::open(dir.root()).context("cannot open the data directory")?;
     state.secure_cookies = !args.plain_http;
+    let cluster = args.config.load()?.cluster;
+    if let Some(url) = &cluster.nats_url {
+        println!("dead letters: from NATS at {url} (Sources page)");
+        state.dead_letters = Some(Arc::new(NatsDeadLetters::new(&cluster, url)));
+    }
     let users = dir.store()?.users()?;
     if !users.iter().any(|u| !u.disabled) {
         eprintln!(

@@ -1,0 +1,173 @@
+//! `waspada worker --stage fetch` as a process, on real servers: a fetch job on NATS
+//! becomes one analyse job per feed item, the feed's state lands in the queue's KV, and
+//! the worker stops cleanly on SIGTERM. The feed is served on loopback by the test.
+//!
+//! Without PostgreSQL or nats-server installed this test says "skipped: <reason>"; under
+//! `WASPADA_CI=1` it fails instead.
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use waspada_cluster::fetch::feed_state;
+use waspada_cluster::messages::{AnalyseJob, FetchJob, decode, encode};
+use waspada_pipeline::config::Config;
+use waspada_queue::testing::NatsServer;
+use waspada_queue::{JetStreamQueue, Queue, QueueMessage, QueueOptions, Stage};
+use waspada_store_pg::testing::TempPostgres;
+
+mod common;
+use common::Killed;
+
+/// Serves one RSS feed to every request, forever.
+fn serve_feed(body: String) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                line.clear();
+            }
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\
+                 Connection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(head.as_bytes());
+            let _ = stream.write_all(body.as_bytes());
+        }
+    });
+    port
+}
+
+fn item(n: u32, text: &str) -> String {
+    format!(
+        "<item><title>Kabar {n}</title><link>http://kabar.example/berita/{n}?utm_source=rss</link>\
+         <guid>k{n}</guid><pubDate>Mon, 10 Mar 2025 08:00:00 +0700</pubDate>\
+         <description>{text}</description></item>"
+    )
+}
+
+/// The worker's configuration: the loopback feed as its one source.
+fn write_config(dir: &Path, port: u16) -> Config {
+    let text = format!(
+        r#"
+[fetch]
+allow_private_addresses = true
+min_host_delay_secs = 0.0
+max_retries = 0
+
+[[source]]
+name = "Kabar Uji"
+url = "http://127.0.0.1:{port}/feed.xml"
+language = "id"
+feed_text_only = true
+"#
+    );
+    let path = dir.join("waspada.toml");
+    std::fs::write(&path, &text).unwrap();
+    Config::parse(&text, &path).unwrap()
+}
+
+#[test]
+fn a_fetch_worker_process_turns_a_feed_into_analyse_jobs() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let Some(nats) = NatsServer::start_or_skip() else {
+        return;
+    };
+    let feed = format!(
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Kabar</title>{}{}</channel></rss>",
+        item(
+            1,
+            "Dinas Kesehatan Kabupaten Garut mencatat 41 kasus demam berdarah dengue sepekan terakhir."
+        ),
+        item(
+            2,
+            "Puluhan warga Kabupaten Bandung mengalami keracunan makanan setelah hajatan."
+        ),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), serve_feed(feed));
+    let source = config.sources[0].clone();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let queue = rt.block_on(async {
+        let q = JetStreamQueue::connect(&nats.url(), QueueOptions::default())
+            .await
+            .expect("connect to NATS");
+        let job = FetchJob {
+            source: source.clone(),
+            due_at: waspada_store::now_ms(),
+        };
+        q.publish(Stage::Fetch, &job.dedup_id(), &encode(&job))
+            .await
+            .expect("publish the fetch job");
+        q
+    });
+
+    let mut worker = Killed(
+        Command::new(env!("CARGO_BIN_EXE_waspada"))
+            .args(["worker", "--stage", "fetch", "--config", "waspada.toml"])
+            .current_dir(dir.path())
+            .env("WASPADA_POSTGRES_URL", pg.url())
+            .env("WASPADA_NATS_URL", nats.url())
+            .env_remove("WASPADA_CLUSTER_NAME")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the fetch worker"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(120);
+    rt.block_on(async {
+        while queue.stats(Stage::Analyse).await.unwrap().pending < 2 {
+            if let Ok(Some(status)) = worker.0.try_wait() {
+                panic!("the fetch worker exited: {status}");
+            }
+            assert!(Instant::now() < deadline, "no analyse jobs from the worker");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    // SIGTERM: the worker finishes what it holds and exits successfully.
+    let pid = worker.0.id().to_string();
+    let term = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(term.success());
+    let status = worker.0.wait().unwrap();
+    assert!(status.success(), "the worker stopped with {status}");
+
+    rt.block_on(async {
+        assert_eq!(queue.stats(Stage::Fetch).await.unwrap().pending, 0);
+        let messages = queue
+            .pull(Stage::Analyse, 10, Duration::from_secs(5))
+            .await
+            .unwrap();
+        let mut urls: Vec<String> = messages
+            .iter()
+            .map(|m| decode::<AnalyseJob>(m.payload(), "an article").unwrap())
+            .filter_map(|j| j.canonical_url())
+            .collect();
+        urls.sort();
+        assert_eq!(
+            urls,
+            vec![
+                "http://kabar.example/berita/1".to_string(),
+                "http://kabar.example/berita/2".to_string()
+            ]
+        );
+        let kv = queue.key_value().await.unwrap();
+        let state = feed_state(&kv, &source.url).await.unwrap().unwrap();
+        assert!(
+            state.last_success_at.is_some() && state.last_error.is_none(),
+            "{state:?}"
+        );
+        assert_eq!(state.items_published, 2);
+    });
+}
