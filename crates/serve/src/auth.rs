@@ -330,7 +330,8 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return refuse(&state, req, api, e).await;
         }
     }
-    if !safe && path != "/logout" && who.role < Role::Analyst {
+    // Logging out and changing one's own password are for every role.
+    if !safe && path != "/logout" && path != "/settings/password" && who.role < Role::Analyst {
         let e = ApiError::new(
             StatusCode::FORBIDDEN,
             format!(

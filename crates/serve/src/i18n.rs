@@ -123,6 +123,15 @@ pub const ID: &[(&str, &str)] = &[
         "sinyal yang dikirim kepada Anda lewat surel, webhook atau feed Atom.",
     ),
     ("users_title", "Pengguna"),
+    ("password_title", "Ganti kata sandi"),
+    (
+        "password_intro",
+        "Kata sandi baru minimal 12 karakter. Setelah diganti, semua sesi Anda berakhir dan Anda masuk lagi dengan kata sandi baru.",
+    ),
+    ("field_current_password", "Kata sandi sekarang"),
+    ("field_new_password", "Kata sandi baru"),
+    ("field_confirm_password", "Ulangi kata sandi baru"),
+    ("action_change_password", "Ganti kata sandi"),
     (
         "users_intro",
         "Siapa yang dapat masuk dan apa yang boleh dilakukan: pembaca hanya melihat, analis juga meninjau sinyal, admin juga mengelola pengguna.",
@@ -367,6 +376,15 @@ pub const EN: &[(&str, &str)] = &[
         "signals sent to you by e-mail, webhook or Atom feed.",
     ),
     ("users_title", "Users"),
+    ("password_title", "Change password"),
+    (
+        "password_intro",
+        "A new password has at least 12 characters. Once it is changed, all your sessions end and you log in again with the new password.",
+    ),
+    ("field_current_password", "Current password"),
+    ("field_new_password", "New password"),
+    ("field_confirm_password", "New password again"),
+    ("action_change_password", "Change password"),
     (
         "users_intro",
         "Who can log in and what they may do: viewers read, analysts also triage signals, admins also manage users.",

@@ -121,6 +121,14 @@ impl Ui {
             .is_some_and(|u| u.role >= crate::auth::Role::Analyst)
     }
 
+    /// Whether a person is logged in with a session (not an API token): people have a
+    /// password to change.
+    pub(crate) fn is_session(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.via == crate::auth::Via::Session)
+    }
+
     /// Whether the logged-in user is an admin (the users link).
     pub(crate) fn is_admin(&self) -> bool {
         self.user

@@ -1,6 +1,7 @@
-//! `/settings`: a small hub, and the users page (`/settings/users`, admins only: the
-//! [`crate::auth::guard`] layer enforces it for every path below it). Also `GET /api/me`
-//! and `GET /api/users`.
+//! `/settings`: a small hub, the users page (`/settings/users`, admins only: the
+//! [`crate::auth::guard`] layer enforces it for every path below it), and
+//! `/settings/password`, where anyone logged in with a session changes their own password.
+//! Also `GET /api/me` and `GET /api/users`.
 //!
 //! Account rules are those of [`crate::accounts`], the same as `waspada user`; the store
 //! refuses to disable or demote the last enabled admin.
@@ -13,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use waspada_store::{Role, Store, UserChange, UserRow};
 
-use crate::accounts::{self, AccountError};
+use crate::accounts::{self, AccountError, FREE_ACCOUNT_FAILURES};
 use crate::api::Id;
 use crate::auth::{CsrfToken, Identity, Via};
 use crate::pages::Ui;
@@ -26,6 +27,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/settings/users", get(users_page).post(add_user))
         .route("/settings/users/{id}/role", post(change_role))
         .route("/settings/users/{id}/disabled", post(change_disabled))
+        .route(
+            "/settings/password",
+            get(password_page).post(change_own_password),
+        )
 }
 
 #[derive(Template)]
@@ -55,12 +60,17 @@ async fn users_view(state: &AppState, ui: Ui, error: Option<ApiError>) -> Respon
         Err(e) => return ui.error(e),
     };
     let status = error.as_ref().map(|e| e.status);
-    let mut r = ui.render(&UsersPage {
+    let r = ui.render(&UsersPage {
         ui: ui.clone(),
         users,
         roles: Role::ALL,
         error: error.map(|e| e.message),
     });
+    with_status(r, status)
+}
+
+/// A form page shown again with an error answers with the error's status.
+fn with_status(mut r: Response, status: Option<StatusCode>) -> Response {
     if let Some(s) = status {
         *r.status_mut() = s;
     }
@@ -218,4 +228,107 @@ pub struct Users {
 pub(crate) async fn list_users(State(state): State<AppState>) -> Result<Json<Users>, ApiError> {
     let users = state.with_store(|s| Ok(s.users()?)).await?;
     Ok(Json(Users { users }))
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    ui: Ui,
+    error: Option<String>,
+}
+
+fn password_view(ui: Ui, error: Option<ApiError>) -> Response {
+    let ui = ui.with_nav("settings");
+    let status = error.as_ref().map(|e| e.status);
+    let r = ui.render(&PasswordPage {
+        ui: ui.clone(),
+        error: error.map(|e| e.message),
+    });
+    with_status(r, status)
+}
+
+async fn password_page(ui: Ui) -> Response {
+    password_view(ui, None)
+}
+
+/// The change-password form.
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Checks the current password (a wrong one counts as a failed login of the account, so
+/// the form cannot be used to guess it), sets the new one, ends every session of the
+/// user and sends them to the login page.
+async fn change_own_password(
+    State(state): State<AppState>,
+    ui: Ui,
+    who: Identity,
+    Form(f): Form<PasswordForm>,
+) -> Response {
+    if who.via != Via::Session {
+        let e = ApiError::new(
+            StatusCode::FORBIDDEN,
+            "an API token has no password; an admin revokes and makes tokens",
+        );
+        return password_view(ui, Some(e));
+    }
+    let keys = [(
+        format!("user:{}", who.user.to_lowercase()),
+        FREE_ACCOUNT_FAILURES,
+    )];
+    let now = waspada_store::now_ms();
+    if let Some(wait) = state.throttle.locked(&keys, now) {
+        let e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "too many wrong passwords: try again in {} minute(s)",
+                (wait + 59_999) / 60_000
+            ),
+        );
+        return password_view(ui, Some(e));
+    }
+    if f.new != f.confirm {
+        let e = ApiError::bad_request("the two new passwords differ");
+        return password_view(ui, Some(e));
+    }
+    let name = who.user.clone();
+    let changed = state
+        .with_store(move |s| {
+            let creds = s.credentials(&name)?.filter(|c| !c.user.disabled);
+            let Some(c) = creds else {
+                return Ok(false);
+            };
+            if !accounts::verify_password(&f.current, &c.password_hash) {
+                return Ok(false);
+            }
+            accounts::change_password(s, &name, &f.new).map_err(account_error)?;
+            Ok(true)
+        })
+        .await;
+    match changed {
+        Ok(true) => {
+            state.throttle.succeeded(&keys[0].0);
+            tracing::info!("{} changed their password", who.user);
+            // The store ended every session of the user, this one too.
+            let mut r = Redirect::to("/login").into_response();
+            r.headers_mut().insert(
+                axum::http::header::SET_COOKIE,
+                crate::login::session_cookie(&state, None),
+            );
+            r
+        }
+        Ok(false) => {
+            state.throttle.failed(&keys, now);
+            tracing::warn!("wrong current password for {}", who.user);
+            let e = ApiError::new(StatusCode::FORBIDDEN, "the current password is wrong");
+            password_view(ui, Some(e))
+        }
+        Err(e) => password_view(ui, Some(e)),
+    }
 }

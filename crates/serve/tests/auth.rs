@@ -780,3 +780,112 @@ async fn passwords_are_stored_as_argon2id_hashes() {
         &c.password_hash
     ));
 }
+
+/// The change-password form, sent with the session's cookie and CSRF token.
+fn password_form(s: &Session, current: &str, new: &str, confirm: &str) -> Request<Body> {
+    let body = serde_urlencoded::to_string([
+        ("current", current),
+        ("new", new),
+        ("confirm", confirm),
+        ("csrf_token", s.csrf.as_str()),
+    ])
+    .unwrap();
+    form("/settings/password")
+        .header(header::COOKIE, &s.cookie)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn anyone_with_a_session_changes_their_own_password_and_logs_in_again() {
+    let f = Fixture::new();
+    let s = f.session("citra").await; // a viewer: no other change is allowed to her
+    let page = f.get("/settings/password", Some(&s.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("id=\"change-password\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        f.get("/settings", Some(&s.cookie))
+            .await
+            .body
+            .contains("/settings/password")
+    );
+    let change = |current: &str, new: &str, confirm: &str| password_form(&s, current, new, confirm);
+    let new = "teh manis di pagi hari";
+    let a = f.send(change("salah sekali ini", new, new)).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    assert!(a.body.contains("current password is wrong"), "{}", a.body);
+    let a = f
+        .send(change(PASSWORD, new, "teh manis di sore hari"))
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    assert!(a.body.contains("differ"), "{}", a.body);
+    let a = f.send(change(PASSWORD, "pendek", "pendek")).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    assert!(a.body.contains("12"), "{}", a.body);
+    // Nothing changed so far, and the session still works.
+    assert_eq!(
+        f.get("/api/me", Some(&s.cookie)).await.status,
+        StatusCode::OK
+    );
+    // Without the CSRF token another site could change it: refused.
+    let no_csrf = form("/settings/password")
+        .header(header::COOKIE, &s.cookie)
+        .body(Body::from(format!("current={PASSWORD}&new=x&confirm=x")))
+        .unwrap();
+    assert_eq!(f.send(no_csrf).await.status, StatusCode::FORBIDDEN);
+
+    let a = f.send(change(PASSWORD, new, new)).await;
+    assert_eq!(a.status, StatusCode::SEE_OTHER, "{}", a.body);
+    assert_eq!(a.location(), "/login");
+    assert!(a.set_cookie().contains("Max-Age=0"), "{}", a.set_cookie());
+    assert_eq!(
+        f.get("/api/me", Some(&s.cookie)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the change ends the user's sessions"
+    );
+    assert_eq!(
+        f.login("citra", PASSWORD, "/signals").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        f.login("citra", new, "/signals").await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_lock_the_form_like_failed_logins() {
+    let f = Fixture::new();
+    let s = f.session("budi").await;
+    let new = "sepeda motor merah";
+    let wrong = |n: u32| password_form(&s, &format!("tebakan nomor {n}"), new, new);
+    for n in 0..FREE_ACCOUNT_FAILURES {
+        assert_eq!(f.send(wrong(n)).await.status, StatusCode::FORBIDDEN);
+    }
+    let a = f.send(wrong(99)).await;
+    assert_eq!(a.status, StatusCode::TOO_MANY_REQUESTS, "{}", a.body);
+    // The same account's login is locked too: the form is no way around the throttle.
+    assert_eq!(
+        f.login("budi", PASSWORD, "/signals").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn an_api_token_has_no_password_to_change() {
+    let f = Fixture::new();
+    let token = create_token(&mut f.store(), "mesin", Role::Analyst).unwrap();
+    let req = form("/settings/password")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from(format!(
+            "current={PASSWORD}&new=sepeda+motor+merah&confirm=sepeda+motor+merah"
+        )))
+        .unwrap();
+    let a = f.send(req).await;
+    assert_eq!(a.status, StatusCode::FORBIDDEN, "{}", a.body);
+    assert!(a.body.contains("API token has no password"), "{}", a.body);
+}
