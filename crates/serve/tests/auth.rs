@@ -418,7 +418,10 @@ async fn changes_with_the_session_cookie_need_the_csrf_token() {
     let a = f.triage(&s, None, &[]).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     assert!(a.json()["error"].as_str().unwrap().contains("CSRF"));
-    let wrong = format!("{}0", &s.csrf[..s.csrf.len() - 1]);
+    // The token with its last character changed (to another one: a token may end in 0).
+    let last = if s.csrf.ends_with('0') { '1' } else { '0' };
+    let wrong = format!("{}{last}", &s.csrf[..s.csrf.len() - 1]);
+    assert_ne!(wrong, s.csrf);
     assert_eq!(
         f.triage(&s, Some(&wrong), &[]).await.status,
         StatusCode::FORBIDDEN
