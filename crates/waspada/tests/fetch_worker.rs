@@ -5,8 +5,6 @@
 //! Without PostgreSQL or nats-server installed this test says "skipped: <reason>"; under
 //! `WASPADA_CI=1` it fails instead.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -21,37 +19,9 @@ use waspada_store_pg::testing::TempPostgres;
 mod common;
 use common::Killed;
 
-/// Serves one RSS feed to every request, forever.
-fn serve_feed(body: String) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            while reader.read_line(&mut line).unwrap_or(0) > 2 {
-                line.clear();
-            }
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\n\
-                 Connection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
-        }
-    });
-    port
-}
-
-fn item(n: u32, text: &str) -> String {
-    format!(
-        "<item><title>Kabar {n}</title><link>http://kabar.example/berita/{n}?utm_source=rss</link>\
-         <guid>k{n}</guid><pubDate>Mon, 10 Mar 2025 08:00:00 +0700</pubDate>\
-         <description>{text}</description></item>"
-    )
-}
+#[path = "../../cluster/tests/support/loopback_feed.rs"]
+mod loopback_feed;
+use loopback_feed::{item, serve_feed};
 
 /// The worker's configuration: the loopback feed as its one source.
 fn write_config(dir: &Path, port: u16) -> Config {
