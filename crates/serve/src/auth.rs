@@ -147,6 +147,12 @@ pub fn is_admin_only(path: &str) -> bool {
         .any(|p| path == *p || path.strip_prefix(p).is_some_and(|r| r.starts_with('/')))
 }
 
+/// Changes any role may make, because they concern only the user's own account:
+/// logging out and changing one's own password.
+pub fn is_self_service(path: &str) -> bool {
+    matches!(path, "/logout" | "/settings/password")
+}
+
 fn is_safe(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -330,8 +336,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             return refuse(&state, req, api, e).await;
         }
     }
-    // Logging out and changing one's own password are for every role.
-    if !safe && path != "/logout" && path != "/settings/password" && who.role < Role::Analyst {
+    if !safe && !is_self_service(&path) && who.role < Role::Analyst {
         let e = ApiError::new(
             StatusCode::FORBIDDEN,
             format!(
@@ -428,6 +433,8 @@ mod tests {
         assert!(!is_public("/login/x") && !is_public("/api/signals") && !is_public("/"));
         assert!(is_admin_only("/settings/users") && is_admin_only("/api/users/3"));
         assert!(!is_admin_only("/settings/usersx") && !is_admin_only("/settings"));
+        assert!(is_self_service("/logout") && is_self_service("/settings/password"));
+        assert!(!is_self_service("/settings/users") && !is_self_service("/settings/password/x"));
     }
 
     #[test]
