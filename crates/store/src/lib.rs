@@ -35,6 +35,7 @@ mod series;
 mod signals;
 mod triage;
 mod users;
+mod workplace;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -56,6 +57,7 @@ pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
 pub use signals::{NewSignal, SignalRow};
 pub use triage::{NewTriage, TriageAction, TriageRow};
 pub use users::{Credentials, Role, SessionUser, TokenRow, UserChange, UserRow};
+pub use workplace::{OutletRow, SignalQuery, SignalSort, SignalSummary, TrendPoint, Workplace};
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;
