@@ -274,3 +274,429 @@ pub trait Workplace: Send {
     /// How many alerts match a filter (ignoring its limit and offset).
     fn count_alerts(&self, f: &AlertFilter) -> Result<usize>;
 }
+
+// ---------------------------------------------------------------------- SQLite
+
+use rusqlite::{OptionalExtension, params, params_from_iter};
+
+use crate::signals::signal_from_row;
+use crate::{Store, StoreError};
+
+/// The columns of a [`SignalSummary`]: the 13 of [`signal_from_row`], then the detection
+/// time, the stories behind it and its events (comma-separated).
+const SUMMARY_SELECT: &str = "SELECT s.id, s.disease_id, s.area_level, s.area_code, s.frequency,
+        s.period_start, s.method, s.observed, s.expected, s.upperbound, s.score, s.explanation,
+        s.status, s.detected_at,
+        (SELECT COALESCE(SUM(e.n_stories), 0) FROM signal_events se
+             JOIN events e ON e.id = se.event_id WHERE se.signal_id = s.id),
+        (SELECT group_concat(se.event_id) FROM signal_events se WHERE se.signal_id = s.id)
+     FROM signals s";
+
+fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignalSummary> {
+    let mut signal = signal_from_row(r)?;
+    let links: Option<String> = r.get(15)?;
+    signal.event_ids = links
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    signal.event_ids.sort_unstable();
+    Ok(SignalSummary {
+        signal,
+        detected_at: r.get(13)?,
+        n_stories: r.get(14)?,
+    })
+}
+
+/// The `ORDER BY` of a sort, shared in spirit with PostgreSQL (`NULLS LAST` is valid in
+/// both since SQLite 3.30).
+pub fn signal_order(sort: SignalSort) -> &'static str {
+    match sort {
+        SignalSort::Rank => {
+            "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
+             s.period_start DESC,
+             CASE s.method WHEN 'rule-klb-declared' THEN 0 WHEN 'rule-deaths' THEN 1
+                           WHEN 'rule-new-area' THEN 3 ELSE 2 END,
+             s.observed - COALESCE(s.expected, 0) DESC, s.id"
+        }
+        SignalSort::Recent => "s.period_start DESC, s.id DESC",
+        SignalSort::Score => "s.score DESC NULLS LAST, s.id",
+        SignalSort::Excess => "s.observed - COALESCE(s.expected, 0) DESC, s.id",
+        SignalSort::Observed => "s.observed DESC, s.id",
+    }
+}
+
+fn ids(store: &Store, sql: &'static str, id: i64, action: &'static str) -> Result<Vec<i64>> {
+    let mut stmt = store
+        .connection()
+        .prepare_cached(sql)
+        .map_err(StoreError::sql(action))?;
+    stmt.query_map([id], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql(action))
+}
+
+impl Workplace for Store {
+    fn signal_list(&self, q: &SignalQuery) -> Result<(u64, Vec<SignalSummary>)> {
+        // Each filter given adds a clause; its placeholder number is the argument's position
+        // (a clause may use it several times).
+        let filters: [(&str, &Option<String>); 6] = [
+            ("s.disease_id = ?N", &q.disease),
+            (
+                "(s.area_code = ?N OR substr(s.area_code, 1, length(?N) + 1) = ?N || '.'
+                  OR EXISTS (SELECT 1 FROM signal_events se JOIN events e ON e.id = se.event_id
+                             WHERE se.signal_id = s.id AND e.country = ?N))",
+                &q.area,
+            ),
+            ("s.status = ?N", &q.status),
+            ("s.period_start >= ?N", &q.since),
+            ("s.period_start <= ?N", &q.until),
+            ("s.method = ?N", &q.method),
+        ];
+        let mut clauses = Vec::new();
+        let mut args: Vec<&str> = Vec::new();
+        for (clause, value) in filters {
+            if let Some(value) = value {
+                args.push(value);
+                clauses.push(clause.replace("?N", &format!("?{}", args.len())));
+            }
+        }
+        let filter = if clauses.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", clauses.join(" AND "))
+        };
+        let conn = self.connection();
+        let total: i64 = conn
+            .query_row(
+                &format!("SELECT COUNT(*) FROM signals s{filter}"),
+                params_from_iter(&args),
+                |r| r.get(0),
+            )
+            .map_err(StoreError::sql("count signals"))?;
+        let sql = format!(
+            "{SUMMARY_SELECT}{filter} ORDER BY {} LIMIT {} OFFSET {}",
+            signal_order(q.sort),
+            q.limit,
+            q.offset
+        );
+        let mut stmt = conn
+            .prepare(&sql)
+            .map_err(StoreError::sql("prepare listing signals"))?;
+        let items = stmt
+            .query_map(params_from_iter(&args), summary_from_row)
+            .and_then(|rows| rows.collect())
+            .map_err(StoreError::sql("list signals"))?;
+        Ok((total as u64, items))
+    }
+
+    fn signal_summary(&self, id: i64) -> Result<Option<SignalSummary>> {
+        self.connection()
+            .query_row(
+                &format!("{SUMMARY_SELECT} WHERE s.id = ?1"),
+                [id],
+                summary_from_row,
+            )
+            .optional()
+            .map_err(StoreError::sql("read a signal"))
+    }
+
+    fn signal_with_time(&self, id: i64) -> Result<Option<(SignalRow, i64)>> {
+        Store::signal_with_time(self, id)
+    }
+
+    fn event_signal_ids(&self, event_id: i64) -> Result<Vec<i64>> {
+        ids(
+            self,
+            "SELECT signal_id FROM signal_events WHERE event_id = ?1 ORDER BY signal_id",
+            event_id,
+            "read an event's signals",
+        )
+    }
+
+    fn signal_trends(
+        &self,
+        signal_ids: &[i64],
+        weekly_reach_days: i64,
+        daily_reach_days: i64,
+    ) -> Result<Vec<TrendPoint>> {
+        // One statement for every signal of a page, through the primary key of
+        // `series_counts`; the ids travel as one JSON array so the statement is cached.
+        const SQL: &str = "SELECT s.id, c.period_start, c.reports
+             FROM signals s JOIN series_counts c
+               ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+              AND c.area_code = s.area_code AND c.frequency = s.frequency
+              AND c.period_start BETWEEN date(s.period_start, CASE s.frequency WHEN 'weekly' THEN ?2 ELSE ?3 END)
+                                     AND s.period_start
+             WHERE s.id IN (SELECT value FROM json_each(?1))";
+        if signal_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = format!(
+            "[{}]",
+            signal_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let reach = |days: i64| format!("-{} days", days.max(0));
+        let mut stmt = self
+            .connection()
+            .prepare_cached(SQL)
+            .map_err(StoreError::sql("prepare reading the signals' trends"))?;
+        stmt.query_map(
+            params![list, reach(weekly_reach_days), reach(daily_reach_days)],
+            |r| {
+                Ok(TrendPoint {
+                    signal_id: r.get(0)?,
+                    period_start: r.get(1)?,
+                    reports: r.get(2)?,
+                })
+            },
+        )
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql("read the signals' trends"))
+    }
+
+    fn triage(&mut self, t: &NewTriage<'_>) -> Result<Option<String>> {
+        Store::triage(self, t)
+    }
+
+    fn triage_history(&self, signal_id: i64) -> Result<Vec<TriageRow>> {
+        Store::triage_history(self, signal_id)
+    }
+
+    fn escalations(&self, signal_id: i64) -> Result<Vec<i64>> {
+        Store::escalations(self, signal_id)
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>> {
+        Store::events(self, filter)
+    }
+
+    fn count_events(&self, filter: &EventFilter) -> Result<u64> {
+        Store::count_events(self, filter)
+    }
+
+    fn event(&self, id: i64) -> Result<Option<EventRow>> {
+        Store::event(self, id)
+    }
+
+    fn events_version(&self) -> Result<String> {
+        Store::events_version(self)
+    }
+
+    fn event_reports(&self, event_id: i64) -> Result<Vec<ReportRow>> {
+        Store::event_reports(self, event_id)
+    }
+
+    fn latest_event_reports(&self, event_id: i64, limit: usize) -> Result<Vec<ReportRow>> {
+        Store::latest_event_reports(self, event_id, limit)
+    }
+
+    fn article(&self, id: i64) -> Result<Option<ArticleRecord>> {
+        Store::article(self, id)
+    }
+
+    fn article_brief(&self, id: i64) -> Result<Option<ArticleBrief>> {
+        Store::article_brief(self, id)
+    }
+
+    fn article_urls(&self, id: i64) -> Result<Vec<String>> {
+        Store::article_urls(self, id)
+    }
+
+    fn article_event_ids(&self, id: i64) -> Result<Vec<i64>> {
+        ids(
+            self,
+            "SELECT DISTINCT event_id FROM reports WHERE article_id = ?1 ORDER BY event_id",
+            id,
+            "read an article's events",
+        )
+    }
+
+    fn series_points(
+        &self,
+        disease_id: &str,
+        area_level: &str,
+        area_code: &str,
+        frequency: &str,
+    ) -> Result<Vec<(String, u32)>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached(
+                "SELECT period_start, reports FROM series_counts
+                 WHERE disease_id = ?1 AND area_level = ?2 AND area_code = ?3 AND frequency = ?4
+                 ORDER BY period_start",
+            )
+            .map_err(StoreError::sql("prepare reading a series"))?;
+        stmt.query_map([disease_id, area_level, area_code, frequency], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql("read a series"))
+    }
+
+    fn latest_report_date(&self) -> Result<Option<String>> {
+        Store::latest_report_date(self)
+    }
+
+    fn sources(&self) -> Result<Vec<SourceRow>> {
+        Store::sources(self)
+    }
+
+    fn source_fetch_states(&self, source_id: i64) -> Result<Vec<FetchState>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached(
+                "SELECT url, source_id, etag, last_modified, last_attempt_at, last_success_at,
+                        last_status, last_error, consecutive_failures, next_attempt_at,
+                        items_seen, items_new
+                 FROM fetch_state WHERE source_id = ?1 ORDER BY url",
+            )
+            .map_err(StoreError::sql("prepare reading fetch state"))?;
+        stmt.query_map([source_id], |r| {
+            Ok(FetchState {
+                url: r.get(0)?,
+                source_id: r.get(1)?,
+                etag: r.get(2)?,
+                last_modified: r.get(3)?,
+                last_attempt_at: r.get(4)?,
+                last_success_at: r.get(5)?,
+                last_status: r.get(6)?,
+                last_error: r.get(7)?,
+                consecutive_failures: r.get(8)?,
+                next_attempt_at: r.get(9)?,
+                items_seen: r.get(10)?,
+                items_new: r.get(11)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql("read fetch state"))
+    }
+
+    fn source_article_counts(&self, source_id: i64, since_ms: i64) -> Result<(i64, i64)> {
+        self.connection()
+            .query_row(
+                "SELECT COUNT(*), COALESCE(SUM(fetched_at >= ?2), 0) FROM articles
+                 WHERE source_id = ?1",
+                [source_id, since_ms],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(StoreError::sql("count a source's articles"))
+    }
+
+    fn outlets(&self, limit: usize) -> Result<Vec<OutletRow>> {
+        let mut stmt = self
+            .connection()
+            .prepare_cached(
+                "SELECT source, COUNT(*), MAX(published) FROM articles WHERE source IS NOT NULL
+                 GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT ?1",
+            )
+            .map_err(StoreError::sql("prepare listing outlets"))?;
+        stmt.query_map([limit as i64], |r| {
+            Ok(OutletRow {
+                name: r.get(0)?,
+                articles: r.get(1)?,
+                last_published: r.get(2)?,
+            })
+        })
+        .and_then(|rows| rows.collect())
+        .map_err(StoreError::sql("list outlets"))
+    }
+
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        Store::add_user(self, name, role, password_hash, now)
+    }
+
+    fn users(&self) -> Result<Vec<UserRow>> {
+        Store::users(self)
+    }
+
+    fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        Store::credentials(self, name)
+    }
+
+    fn set_password(&mut self, name: &str, password_hash: &str, now: i64) -> Result<bool> {
+        Store::set_password(self, name, password_hash, now)
+    }
+
+    fn set_role(&mut self, id: i64, role: Role) -> Result<UserChange> {
+        Store::set_role(self, id, role)
+    }
+
+    fn set_disabled(&mut self, id: i64, disabled: bool) -> Result<UserChange> {
+        Store::set_disabled(self, id, disabled)
+    }
+
+    fn create_session(
+        &mut self,
+        id_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        Store::create_session(self, id_hash, user_id, now, expires_at)
+    }
+
+    fn session_user(&self, id_hash: &str, now: i64) -> Result<Option<SessionUser>> {
+        Store::session_user(self, id_hash, now)
+    }
+
+    fn end_session(&mut self, id_hash: &str) -> Result<bool> {
+        Store::end_session(self, id_hash)
+    }
+
+    fn add_token(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        Store::add_token(self, name, role, token_hash, now)
+    }
+
+    fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {
+        Store::token(self, token_hash)
+    }
+
+    fn tokens(&self) -> Result<Vec<TokenRow>> {
+        Store::tokens(self)
+    }
+
+    fn revoke_token(&mut self, name: &str, now: i64) -> Result<bool> {
+        Store::revoke_token(self, name, now)
+    }
+
+    fn add_subscription(&mut self, s: &NewSubscription) -> Result<Subscription> {
+        Store::add_subscription(self, s)
+    }
+
+    fn subscriptions(&self, user: Option<&str>) -> Result<Vec<Subscription>> {
+        Store::subscriptions(self, user)
+    }
+
+    fn subscription_by_feed_token(&self, token: &str) -> Result<Option<Subscription>> {
+        Store::subscription_by_feed_token(self, token)
+    }
+
+    fn delete_subscription(&mut self, id: i64, user: Option<&str>) -> Result<bool> {
+        Store::delete_subscription(self, id, user)
+    }
+
+    fn alerts(&self, f: &AlertFilter) -> Result<Vec<AlertRow>> {
+        Store::alerts(self, f)
+    }
+
+    fn count_alerts(&self, f: &AlertFilter) -> Result<usize> {
+        Store::count_alerts(self, f)
+    }
+}
