@@ -84,7 +84,7 @@ impl PgWorkplace {
                         "INSERT INTO alerts (signal_id, subscription_id, channel, created_at,
                              status, sent_at, next_attempt_at)
                          VALUES ($1, $2, $3, $4, $5::TEXT,
-                             CASE WHEN $5::TEXT = 'sent' THEN $4 END,
+                             CASE WHEN $5::TEXT = 'sent' THEN $4::BIGINT END,
                              CASE WHEN $5::TEXT = 'pending' THEN $6::BIGINT END)
                          ON CONFLICT (signal_id, subscription_id) DO NOTHING",
                     )
@@ -395,9 +395,10 @@ fn refs(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
 }
 
-/// Days a trend window reaches back, kept inside PostgreSQL's calendar.
+/// Days a trend window reaches back: none when negative (as SQLite reads it), and kept
+/// inside PostgreSQL's calendar.
 fn reach(days: i64) -> i32 {
-    days.clamp(-2_000_000, 2_000_000) as i32
+    days.clamp(0, 2_000_000) as i32
 }
 
 const TRIAGE_COLUMNS: &str = r#"id, signal_id, action, note, assignee, "user", at"#;
