@@ -122,69 +122,58 @@ impl PgWorkplace {
         country: Option<&str>,
         language: Option<&str>,
     ) -> Result<i64> {
-        self.run(async {
-            let row = self
-                .client()
-                .await?
-                .query_one(
-                    "INSERT INTO sources (name, url, kind, country, language, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6)
-                     ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
-                         country = excluded.country, language = excluded.language
-                     RETURNING id",
-                    &[
-                        &text(name),
-                        &url.map(text),
-                        &text(kind),
-                        &country.map(text),
-                        &language.map(text),
-                        &waspada_store::now_ms(),
-                    ],
-                )
-                .await
-                .map_err(backend("register a source"))?;
-            Ok(row.get(0))
-        })
+        self.one(
+            "INSERT INTO sources (name, url, kind, country, language, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
+                 country = excluded.country, language = excluded.language
+             RETURNING id",
+            &[
+                &text(name),
+                &url.map(text),
+                &text(kind),
+                &country.map(text),
+                &language.map(text),
+                &waspada_store::now_ms(),
+            ],
+            "register a source",
+            |r| r.get(0),
+        )
     }
 
     /// Saves the fetch state of a URL. (The fetcher's write, as
     /// `waspada_store::Batch::put_fetch_state`.)
     pub fn put_fetch_state(&mut self, s: &FetchState) -> Result<()> {
-        self.run(async {
-            self.client()
-                .await?
-                .execute(
-                    "INSERT INTO fetch_state (url, source_id, etag, last_modified,
-                         last_attempt_at, last_success_at, last_status, last_error,
-                         consecutive_failures, next_attempt_at, items_seen, items_new)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-                     ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id,
-                         etag = excluded.etag, last_modified = excluded.last_modified,
-                         last_attempt_at = excluded.last_attempt_at,
-                         last_success_at = excluded.last_success_at,
-                         last_status = excluded.last_status, last_error = excluded.last_error,
-                         consecutive_failures = excluded.consecutive_failures,
-                         next_attempt_at = excluded.next_attempt_at,
-                         items_seen = excluded.items_seen, items_new = excluded.items_new",
-                    &[
-                        &text(&s.url),
-                        &s.source_id,
-                        &s.etag.as_deref().map(text),
-                        &s.last_modified.as_deref().map(text),
-                        &s.last_attempt_at,
-                        &s.last_success_at,
-                        &s.last_status,
-                        &s.last_error.as_deref().map(text),
-                        &s.consecutive_failures,
-                        &s.next_attempt_at,
-                        &s.items_seen,
-                        &s.items_new,
-                    ],
-                )
-                .await
-                .map_err(backend("save fetch state"))?;
-            Ok(())
-        })
+        self.execute(
+            "INSERT INTO fetch_state (url, source_id, etag, last_modified, last_attempt_at,
+                 last_success_at, last_status, last_error, consecutive_failures,
+                 next_attempt_at, items_seen, items_new)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id,
+                 etag = excluded.etag, last_modified = excluded.last_modified,
+                 last_attempt_at = excluded.last_attempt_at,
+                 last_success_at = excluded.last_success_at,
+                 last_status = excluded.last_status, last_error = excluded.last_error,
+                 consecutive_failures = excluded.consecutive_failures,
+                 next_attempt_at = excluded.next_attempt_at,
+                 items_seen = excluded.items_seen, items_new = excluded.items_new",
+            &[
+                &text(&s.url),
+                &s.source_id,
+                &s.etag.as_deref().map(text),
+                &s.last_modified.as_deref().map(text),
+                &s.last_attempt_at,
+                &s.last_success_at,
+                &s.last_status,
+                &s.last_error.as_deref().map(text),
+                &s.consecutive_failures,
+                &s.next_attempt_at,
+                &s.items_seen,
+                &s.items_new,
+            ],
+            "save fetch state",
+        )?;
+        Ok(())
     }
 
     /// Runs `change` on user `id` under the account lock, and undoes it when no enabled
@@ -533,95 +522,127 @@ fn fetch_from_row(r: &Row) -> FetchState {
     }
 }
 
-/// The ids one query with one id argument answers, in its order.
-async fn ids(
-    c: &tokio_postgres::Client,
-    sql: &str,
-    id: i64,
-    action: &'static str,
-) -> Result<Vec<i64>> {
-    Ok(c.query(sql, &[&id])
-        .await
-        .map_err(backend(action))?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
+/// Query parameters.
+type Params<'a> = [&'a (dyn ToSql + Sync)];
+
+/// One-statement reads and writes on a pooled connection, for the methods that need no
+/// transaction.
+impl PgWorkplace {
+    /// Every row of `sql`, mapped.
+    fn rows<T>(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+        action: &'static str,
+        f: impl Fn(&Row) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        self.run(async {
+            let rows = self
+                .client()
+                .await?
+                .query(sql, params)
+                .await
+                .map_err(backend(action))?;
+            rows.iter().map(f).collect()
+        })
+    }
+
+    /// The row of `sql`, if any, mapped.
+    fn row<T>(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+        action: &'static str,
+        f: impl Fn(&Row) -> Result<T>,
+    ) -> Result<Option<T>> {
+        self.run(async {
+            let row = self
+                .client()
+                .await?
+                .query_opt(sql, params)
+                .await
+                .map_err(backend(action))?;
+            row.as_ref().map(f).transpose()
+        })
+    }
+
+    /// The one row of `sql` (an aggregate), mapped.
+    fn one<T>(
+        &self,
+        sql: &str,
+        params: &Params<'_>,
+        action: &'static str,
+        f: impl Fn(&Row) -> T,
+    ) -> Result<T> {
+        self.row(sql, params, action, |r| Ok(f(r)))?
+            .ok_or_else(|| corrupt(action, "the query answered no row".into()))
+    }
+
+    /// The first column of each row of `sql` (ids, times).
+    fn ids(&self, sql: &str, id: i64, action: &'static str) -> Result<Vec<i64>> {
+        self.rows(sql, &[&id], action, |r| Ok(r.get(0)))
+    }
+
+    /// How many rows `sql` changed.
+    fn execute(&self, sql: &str, params: &Params<'_>, action: &'static str) -> Result<u64> {
+        self.run(async {
+            self.client()
+                .await?
+                .execute(sql, params)
+                .await
+                .map_err(backend(action))
+        })
+    }
 }
 
 impl Workplace for PgWorkplace {
     fn signal_list(&self, q: &SignalQuery) -> Result<(u64, Vec<SignalSummary>)> {
         let (clause, args) = signal_where(q);
-        let order = signal_order(q.sort);
-        self.run(async {
-            let c = self.client().await?;
-            let total: i64 = c
-                .query_one(
-                    format!("SELECT COUNT(*) FROM signals s{clause}").as_str(),
-                    &refs(&args),
-                )
-                .await
-                .map_err(backend("count signals"))?
-                .get(0);
-            let (limit, offset) = (big(q.limit), big(q.offset));
-            let mut params = refs(&args);
-            params.push(&limit);
-            params.push(&offset);
-            let n = args.len();
-            let rows = c
-                .query(
-                    format!(
-                        "{SIGNAL_SELECT}{clause} ORDER BY {order} LIMIT ${} OFFSET ${}",
-                        n + 1,
-                        n + 2
-                    )
-                    .as_str(),
-                    &params,
-                )
-                .await
-                .map_err(backend("list signals"))?;
-            Ok((
-                total.max(0) as u64,
-                rows.iter().map(summary_from_row).collect(),
-            ))
-        })
+        let total: i64 = self.one(
+            &format!("SELECT COUNT(*) FROM signals s{clause}"),
+            &refs(&args),
+            "count signals",
+            |r| r.get(0),
+        )?;
+        let (limit, offset) = (big(q.limit), big(q.offset));
+        let mut params = refs(&args);
+        params.push(&limit);
+        params.push(&offset);
+        let sql = format!(
+            "{SIGNAL_SELECT}{clause} ORDER BY {} LIMIT ${} OFFSET ${}",
+            signal_order(q.sort),
+            args.len() + 1,
+            args.len() + 2
+        );
+        let items = self.rows(&sql, &params, "list signals", |r| Ok(summary_from_row(r)))?;
+        Ok((total.max(0) as u64, items))
     }
 
     fn signal_summary(&self, id: i64) -> Result<Option<SignalSummary>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(format!("{SIGNAL_SELECT} WHERE s.id = $1").as_str(), &[&id])
-                .await
-                .map_err(backend("read a signal"))?
-                .as_ref()
-                .map(summary_from_row))
-        })
+        self.row(
+            &format!("{SIGNAL_SELECT} WHERE s.id = $1"),
+            &[&id],
+            "read a signal",
+            |r| Ok(summary_from_row(r)),
+        )
     }
 
     fn signal_with_time(&self, id: i64) -> Result<Option<(SignalRow, i64)>> {
         // As the SQLite store: the signal's own columns, its events not read.
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(format!("{SIGNAL_SELECT} WHERE s.id = $1").as_str(), &[&id])
-                .await
-                .map_err(backend("read a signal"))?
-                .map(|r| (signal_from_row(&r), r.get(13))))
-        })
+        self.row(
+            &format!("{SIGNAL_SELECT} WHERE s.id = $1"),
+            &[&id],
+            "read a signal",
+            |r| Ok((signal_from_row(r), r.get(13))),
+        )
     }
 
     fn event_signal_ids(&self, event_id: i64) -> Result<Vec<i64>> {
-        self.run(async {
-            ids(
-                &*self.client().await?,
-                "SELECT signal_id FROM signal_events WHERE event_id = $1 ORDER BY signal_id",
-                event_id,
-                "read the signals of an event",
-            )
-            .await
-        })
+        self.ids(
+            "SELECT signal_id FROM signal_events WHERE event_id = $1 ORDER BY signal_id",
+            event_id,
+            "read the signals of an event",
+        )
     }
 
     fn signal_trends(
@@ -633,39 +654,33 @@ impl Workplace for PgWorkplace {
         if signal_ids.is_empty() {
             return Ok(Vec::new());
         }
-        self.run(async {
-            let rows = self
-                .client()
-                .await?
-                .query(
-                    "SELECT s.id, c.period_start, c.reports
-                     FROM signals s JOIN series_counts c
-                       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
-                      AND c.area_code = s.area_code AND c.frequency = s.frequency
-                      AND c.period_start BETWEEN
-                          to_char(waspada_day(s.period_start)
-                                  - CASE s.frequency WHEN 'weekly' THEN $2::INTEGER
-                                                     ELSE $3::INTEGER END, 'YYYY-MM-DD')
-                          AND s.period_start
-                     WHERE s.id = ANY($1)
-                     ORDER BY s.id, c.period_start",
-                    &[
-                        &signal_ids,
-                        &reach(weekly_reach_days),
-                        &reach(daily_reach_days),
-                    ],
-                )
-                .await
-                .map_err(backend("read the signals' trends"))?;
-            Ok(rows
-                .iter()
-                .map(|r| TrendPoint {
+        // One statement for a page of signals, through the primary key of `series_counts`.
+        self.rows(
+            "SELECT s.id, c.period_start, c.reports
+             FROM signals s JOIN series_counts c
+               ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+              AND c.area_code = s.area_code AND c.frequency = s.frequency
+              AND c.period_start BETWEEN
+                  to_char(waspada_day(s.period_start)
+                          - CASE s.frequency WHEN 'weekly' THEN $2::INTEGER ELSE $3::INTEGER END,
+                          'YYYY-MM-DD')
+                  AND s.period_start
+             WHERE s.id = ANY($1)
+             ORDER BY s.id, c.period_start",
+            &[
+                &signal_ids,
+                &reach(weekly_reach_days),
+                &reach(daily_reach_days),
+            ],
+            "read the signals' trends",
+            |r| {
+                Ok(TrendPoint {
                     signal_id: r.get(0),
                     period_start: r.get(1),
                     reports: u32::try_from(r.get::<_, i32>(2)).unwrap_or(0),
                 })
-                .collect())
-        })
+            },
+        )
     }
 
     fn triage(&mut self, t: &NewTriage<'_>) -> Result<Option<String>> {
@@ -704,37 +719,23 @@ impl Workplace for PgWorkplace {
     }
 
     fn triage_history(&self, signal_id: i64) -> Result<Vec<TriageRow>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    format!(
-                        "SELECT {TRIAGE_COLUMNS} FROM signal_triage WHERE signal_id = $1
-                         ORDER BY at, id"
-                    )
-                    .as_str(),
-                    &[&signal_id],
-                )
-                .await
-                .map_err(backend("read triage history"))?
-                .iter()
-                .map(triage_from_row)
-                .collect())
-        })
+        self.rows(
+            &format!(
+                "SELECT {TRIAGE_COLUMNS} FROM signal_triage WHERE signal_id = $1 ORDER BY at, id"
+            ),
+            &[&signal_id],
+            "read triage history",
+            |r| Ok(triage_from_row(r)),
+        )
     }
 
     fn escalations(&self, signal_id: i64) -> Result<Vec<i64>> {
-        self.run(async {
-            ids(
-                &*self.client().await?,
-                "SELECT at FROM signal_triage WHERE signal_id = $1 AND action = 'escalate'
-                 ORDER BY at, id",
-                signal_id,
-                "read escalations",
-            )
-            .await
-        })
+        self.ids(
+            "SELECT at FROM signal_triage WHERE signal_id = $1 AND action = 'escalate'
+             ORDER BY at, id",
+            signal_id,
+            "read escalations",
+        )
     }
 
     fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>> {
@@ -752,29 +753,25 @@ impl Workplace for PgWorkplace {
     fn events_version(&self) -> Result<String> {
         // The SQLite store's fingerprint, and the latest change: every report attached
         // sets its event's `updated_at`.
-        self.run(async {
-            let r = self
-                .client()
-                .await?
-                .query_one(
-                    "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(n_reports), 0)::BIGINT,
-                            COUNT(*) FILTER (WHERE klb_declared), COALESCE(MAX(last_date), ''),
-                            COALESCE(MAX(updated_at), 0)
-                     FROM events",
-                    &[],
+        self.one(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(n_reports), 0)::BIGINT,
+                    COUNT(*) FILTER (WHERE klb_declared), COALESCE(MAX(last_date), ''),
+                    COALESCE(MAX(updated_at), 0)
+             FROM events",
+            &[],
+            "read the events' version",
+            |r| {
+                format!(
+                    "{}:{}:{}:{}:{}:{}",
+                    r.get::<_, i64>(0),
+                    r.get::<_, i64>(1),
+                    r.get::<_, i64>(2),
+                    r.get::<_, i64>(3),
+                    r.get::<_, &str>(4),
+                    r.get::<_, i64>(5)
                 )
-                .await
-                .map_err(backend("read the events' version"))?;
-            Ok(format!(
-                "{}:{}:{}:{}:{}:{}",
-                r.get::<_, i64>(0),
-                r.get::<_, i64>(1),
-                r.get::<_, i64>(2),
-                r.get::<_, i64>(3),
-                r.get::<_, String>(4),
-                r.get::<_, i64>(5)
-            ))
-        })
+            },
+        )
     }
 
     fn event_reports(&self, event_id: i64) -> Result<Vec<ReportRow>> {
@@ -782,42 +779,29 @@ impl Workplace for PgWorkplace {
     }
 
     fn latest_event_reports(&self, event_id: i64, limit: usize) -> Result<Vec<ReportRow>> {
-        self.run(async {
-            let mut out = read::reports_of(&*self.client().await?, event_id, Some(limit)).await?;
-            out.reverse();
-            Ok(out)
-        })
+        let mut out = self
+            .run(async { read::reports_of(&*self.client().await?, event_id, Some(limit)).await })?;
+        out.reverse();
+        Ok(out)
     }
 
     fn article(&self, id: i64) -> Result<Option<ArticleRecord>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(
-                    format!("{} WHERE a.id = $1", read::ARTICLE_SELECT).as_str(),
-                    &[&id],
-                )
-                .await
-                .map_err(backend("read an article"))?
-                .as_ref()
-                .map(read::article_from_row))
-        })
+        self.row(
+            &format!("{} WHERE a.id = $1", read::ARTICLE_SELECT),
+            &[&id],
+            "read an article",
+            |r| Ok(read::article_from_row(r)),
+        )
     }
 
     fn article_brief(&self, id: i64) -> Result<Option<ArticleBrief>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(
-                    "SELECT id, canonical_url, source, title, clean_text, language, published
-                     FROM articles WHERE id = $1",
-                    &[&id],
-                )
-                .await
-                .map_err(backend("read an article"))?
-                .map(|r| ArticleBrief {
+        self.row(
+            "SELECT id, canonical_url, source, title, clean_text, language, published
+             FROM articles WHERE id = $1",
+            &[&id],
+            "read an article",
+            |r| {
+                Ok(ArticleBrief {
                     id: r.get(0),
                     url: r.get(1),
                     source: r.get(2),
@@ -825,37 +809,26 @@ impl Workplace for PgWorkplace {
                     clean_text: r.get(4),
                     language: r.get(5),
                     published: r.get(6),
-                }))
-        })
+                })
+            },
+        )
     }
 
     fn article_urls(&self, id: i64) -> Result<Vec<String>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    r#"SELECT url FROM article_urls WHERE article_id = $1 ORDER BY url COLLATE "C""#,
-                    &[&id],
-                )
-                .await
-                .map_err(backend("read article URLs"))?
-                .iter()
-                .map(|r| r.get(0))
-                .collect())
-        })
+        self.rows(
+            r#"SELECT url FROM article_urls WHERE article_id = $1 ORDER BY url COLLATE "C""#,
+            &[&id],
+            "read article URLs",
+            |r| Ok(r.get(0)),
+        )
     }
 
     fn article_event_ids(&self, id: i64) -> Result<Vec<i64>> {
-        self.run(async {
-            ids(
-                &*self.client().await?,
-                "SELECT DISTINCT event_id FROM reports WHERE article_id = $1 ORDER BY event_id",
-                id,
-                "read the events of an article",
-            )
-            .await
-        })
+        self.ids(
+            "SELECT DISTINCT event_id FROM reports WHERE article_id = $1 ORDER BY event_id",
+            id,
+            "read the events of an article",
+        )
     }
 
     fn series_points(
@@ -865,28 +838,19 @@ impl Workplace for PgWorkplace {
         area_code: &str,
         frequency: &str,
     ) -> Result<Vec<(String, u32)>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    "SELECT period_start, reports FROM series_counts
-                     WHERE disease_id = $1 AND area_level = $2 AND area_code = $3
-                       AND frequency = $4
-                     ORDER BY period_start",
-                    &[
-                        &text(disease_id),
-                        &text(area_level),
-                        &text(area_code),
-                        &text(frequency),
-                    ],
-                )
-                .await
-                .map_err(backend("read a series"))?
-                .iter()
-                .map(|r| (r.get(0), u32::try_from(r.get::<_, i32>(1)).unwrap_or(0)))
-                .collect())
-        })
+        self.rows(
+            "SELECT period_start, reports FROM series_counts
+             WHERE disease_id = $1 AND area_level = $2 AND area_code = $3 AND frequency = $4
+             ORDER BY period_start",
+            &[
+                &text(disease_id),
+                &text(area_level),
+                &text(area_code),
+                &text(frequency),
+            ],
+            "read a series",
+            |r| Ok((r.get(0), u32::try_from(r.get::<_, i32>(1)).unwrap_or(0))),
+        )
     }
 
     fn latest_report_date(&self) -> Result<Option<String>> {
@@ -894,18 +858,12 @@ impl Workplace for PgWorkplace {
     }
 
     fn sources(&self) -> Result<Vec<SourceRow>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    "SELECT id, name, url, kind, country, language FROM sources ORDER BY name",
-                    &[],
-                )
-                .await
-                .map_err(backend("list sources"))?
-                .iter()
-                .map(|r| SourceRow {
+        self.rows(
+            "SELECT id, name, url, kind, country, language FROM sources ORDER BY name",
+            &[],
+            "list sources",
+            |r| {
+                Ok(SourceRow {
                     id: r.get(0),
                     name: r.get(1),
                     url: r.get(2),
@@ -913,67 +871,44 @@ impl Workplace for PgWorkplace {
                     country: r.get(4),
                     language: r.get(5),
                 })
-                .collect())
-        })
+            },
+        )
     }
 
     fn source_fetch_states(&self, source_id: i64) -> Result<Vec<FetchState>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    format!(
-                        "SELECT {FETCH_COLUMNS} FROM fetch_state WHERE source_id = $1 ORDER BY url"
-                    )
-                    .as_str(),
-                    &[&source_id],
-                )
-                .await
-                .map_err(backend("read fetch state"))?
-                .iter()
-                .map(fetch_from_row)
-                .collect())
-        })
+        self.rows(
+            &format!("SELECT {FETCH_COLUMNS} FROM fetch_state WHERE source_id = $1 ORDER BY url"),
+            &[&source_id],
+            "read fetch state",
+            |r| Ok(fetch_from_row(r)),
+        )
     }
 
     fn source_article_counts(&self, source_id: i64, since_ms: i64) -> Result<(i64, i64)> {
-        self.run(async {
-            let r = self
-                .client()
-                .await?
-                .query_one(
-                    "SELECT COUNT(*), COUNT(*) FILTER (WHERE fetched_at >= $2)
-                     FROM articles WHERE source_id = $1",
-                    &[&source_id, &since_ms],
-                )
-                .await
-                .map_err(backend("count a source's articles"))?;
-            Ok((r.get(0), r.get(1)))
-        })
+        self.one(
+            "SELECT COUNT(*), COUNT(*) FILTER (WHERE fetched_at >= $2)
+             FROM articles WHERE source_id = $1",
+            &[&source_id, &since_ms],
+            "count a source's articles",
+            |r| (r.get(0), r.get(1)),
+        )
     }
 
     fn outlets(&self, limit: usize) -> Result<Vec<OutletRow>> {
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    r#"SELECT source, COUNT(*), MAX(published COLLATE "C") FROM articles
-                       WHERE source IS NOT NULL
-                       GROUP BY source ORDER BY COUNT(*) DESC, source COLLATE "C" LIMIT $1"#,
-                    &[&big(limit)],
-                )
-                .await
-                .map_err(backend("list outlets"))?
-                .iter()
-                .map(|r| OutletRow {
+        self.rows(
+            r#"SELECT source, COUNT(*), MAX(published COLLATE "C") FROM articles
+               WHERE source IS NOT NULL
+               GROUP BY source ORDER BY COUNT(*) DESC, source COLLATE "C" LIMIT $1"#,
+            &[&big(limit)],
+            "list outlets",
+            |r| {
+                Ok(OutletRow {
                     name: r.get(0),
                     articles: r.get(1),
                     last_published: r.get(2),
                 })
-                .collect())
-        })
+            },
+        )
     }
 
     fn add_user(
@@ -984,67 +919,43 @@ impl Workplace for PgWorkplace {
         now: i64,
     ) -> Result<Option<i64>> {
         // The unique index on lower(name) decides, whoever adds the same name at once.
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(
-                    "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)
-                     VALUES ($1, $2, $3, $4, $4)
-                     ON CONFLICT ((lower(name))) DO NOTHING
-                     RETURNING id",
-                    &[&text(name), &role.as_str(), &text(password_hash), &now],
-                )
-                .await
-                .map_err(backend("add a user"))?
-                .map(|r| r.get(0)))
-        })
+        self.row(
+            "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)
+             VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT ((lower(name))) DO NOTHING
+             RETURNING id",
+            &[&text(name), &role.as_str(), &text(password_hash), &now],
+            "add a user",
+            |r| Ok(r.get(0)),
+        )
     }
 
     fn users(&self) -> Result<Vec<UserRow>> {
-        self.run(async {
-            self.client()
-                .await?
-                .query(
-                    format!(
-                        r#"SELECT {USER_COLUMNS} FROM users ORDER BY lower(name) COLLATE "C", id"#
-                    )
-                    .as_str(),
-                    &[],
-                )
-                .await
-                .map_err(backend("list users"))?
-                .iter()
-                .map(user_from_row)
-                .collect()
-        })
+        self.rows(
+            &format!(r#"SELECT {USER_COLUMNS} FROM users ORDER BY lower(name) COLLATE "C", id"#),
+            &[],
+            "list users",
+            user_from_row,
+        )
     }
 
     fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
         let Some(name) = key(name) else {
             return Ok(None);
         };
-        self.run(async {
-            self.client()
-                .await?
-                .query_opt(
-                    format!(
-                        "SELECT {USER_COLUMNS}, password_hash FROM users
-                         WHERE lower(name) = lower($1)"
-                    )
-                    .as_str(),
-                    &[&name],
-                )
-                .await
-                .map_err(backend("look up a user"))?
-                .map(|r| {
-                    Ok(Credentials {
-                        user: user_from_row(&r)?,
-                        password_hash: r.get(6),
-                    })
+        self.row(
+            &format!(
+                "SELECT {USER_COLUMNS}, password_hash FROM users WHERE lower(name) = lower($1)"
+            ),
+            &[&name],
+            "look up a user",
+            |r| {
+                Ok(Credentials {
+                    user: user_from_row(r)?,
+                    password_hash: r.get(6),
                 })
-                .transpose()
-        })
+            },
+        )
     }
 
     fn set_password(&mut self, name: &str, password_hash: &str, now: i64) -> Result<bool> {
@@ -1118,42 +1029,33 @@ impl Workplace for PgWorkplace {
         let Some(id_hash) = key(id_hash) else {
             return Ok(None);
         };
-        self.run(async {
-            self.client()
-                .await?
-                .query_opt(
-                    "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s
-                     JOIN users u ON u.id = s.user_id
-                     WHERE s.id_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
-                    &[&id_hash, &now],
-                )
-                .await
-                .map_err(backend("look up a session"))?
-                .map(|r| {
-                    Ok(SessionUser {
-                        user_id: r.get(0),
-                        name: r.get(1),
-                        role: role_of(&r, 2)?,
-                        expires_at: r.get(3),
-                    })
+        self.row(
+            "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s
+             JOIN users u ON u.id = s.user_id
+             WHERE s.id_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+            &[&id_hash, &now],
+            "look up a session",
+            |r| {
+                Ok(SessionUser {
+                    user_id: r.get(0),
+                    name: r.get(1),
+                    role: role_of(r, 2)?,
+                    expires_at: r.get(3),
                 })
-                .transpose()
-        })
+            },
+        )
     }
 
     fn end_session(&mut self, id_hash: &str) -> Result<bool> {
         let Some(id_hash) = key(id_hash) else {
             return Ok(false);
         };
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .execute("DELETE FROM sessions WHERE id_hash = $1", &[&id_hash])
-                .await
-                .map_err(backend("end a session"))?
-                > 0)
-        })
+        let n = self.execute(
+            "DELETE FROM sessions WHERE id_hash = $1",
+            &[&id_hash],
+            "end a session",
+        )?;
+        Ok(n > 0)
     }
 
     fn add_token(
@@ -1164,169 +1066,115 @@ impl Workplace for PgWorkplace {
         now: i64,
     ) -> Result<Option<i64>> {
         // The unique index on live names decides, whoever adds the same name at once.
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(
-                    "INSERT INTO api_tokens (name, role, token_hash, created_at)
-                     VALUES ($1, $2, $3, $4)
-                     ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
-                     RETURNING id",
-                    &[&text(name), &role.as_str(), &text(token_hash), &now],
-                )
-                .await
-                .map_err(backend("add a token"))?
-                .map(|r| r.get(0)))
-        })
+        self.row(
+            "INSERT INTO api_tokens (name, role, token_hash, created_at)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
+             RETURNING id",
+            &[&text(name), &role.as_str(), &text(token_hash), &now],
+            "add a token",
+            |r| Ok(r.get(0)),
+        )
     }
 
     fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         let Some(token_hash) = key(token_hash) else {
             return Ok(None);
         };
-        self.run(async {
-            self.client()
-                .await?
-                .query_opt(
-                    format!(
-                        "SELECT {TOKEN_COLUMNS} FROM api_tokens
-                         WHERE token_hash = $1 AND revoked_at IS NULL"
-                    )
-                    .as_str(),
-                    &[&token_hash],
-                )
-                .await
-                .map_err(backend("look up a token"))?
-                .as_ref()
-                .map(token_from_row)
-                .transpose()
-        })
+        self.row(
+            &format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens
+                 WHERE token_hash = $1 AND revoked_at IS NULL"
+            ),
+            &[&token_hash],
+            "look up a token",
+            token_from_row,
+        )
     }
 
     fn tokens(&self) -> Result<Vec<TokenRow>> {
-        self.run(async {
-            self.client()
-                .await?
-                .query(
-                    format!(
-                        r#"SELECT {TOKEN_COLUMNS} FROM api_tokens
-                           ORDER BY revoked_at IS NOT NULL, name COLLATE "C", id"#
-                    )
-                    .as_str(),
-                    &[],
-                )
-                .await
-                .map_err(backend("list tokens"))?
-                .iter()
-                .map(token_from_row)
-                .collect()
-        })
+        self.rows(
+            &format!(
+                r#"SELECT {TOKEN_COLUMNS} FROM api_tokens
+                   ORDER BY revoked_at IS NOT NULL, name COLLATE "C", id"#
+            ),
+            &[],
+            "list tokens",
+            token_from_row,
+        )
     }
 
     fn revoke_token(&mut self, name: &str, now: i64) -> Result<bool> {
         let Some(name) = key(name) else {
             return Ok(false);
         };
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .execute(
-                    "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
-                    &[&name, &now],
-                )
-                .await
-                .map_err(backend("revoke a token"))?
-                > 0)
-        })
+        let n = self.execute(
+            "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+            &[&name, &now],
+            "revoke a token",
+        )?;
+        Ok(n > 0)
     }
 
     fn add_subscription(&mut self, s: &NewSubscription) -> Result<Subscription> {
         fn opt(v: &Option<String>) -> Option<Cow<'_, str>> {
             v.as_deref().map(text)
         }
-        let diseases = s.diseases.join(",");
-        self.run(async {
-            let row = self
-                .client()
-                .await?
-                .query_one(
-                    format!(
-                        r#"INSERT INTO subscriptions ("user", language, diseases, place_code,
-                               min_severity, trigger, channel, email, digest, webhook_url,
-                               webhook_secret, webhook_format, feed_token, created_at)
-                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-                           RETURNING {SUBSCRIPTION_COLUMNS}"#
-                    )
-                    .as_str(),
-                    &[
-                        &text(&s.user),
-                        &text(&s.language),
-                        &text(&diseases),
-                        &opt(&s.place_code),
-                        &text(&s.min_severity),
-                        &text(&s.trigger),
-                        &text(&s.channel),
-                        &opt(&s.email),
-                        &opt(&s.digest),
-                        &opt(&s.webhook_url),
-                        &opt(&s.webhook_secret),
-                        &opt(&s.webhook_format),
-                        &opt(&s.feed_token),
-                        &waspada_store::now_ms(),
-                    ],
-                )
-                .await
-                .map_err(backend("record a subscription"))?;
-            Ok(subscription_from_row(&row))
-        })
+        self.one(
+            &format!(
+                r#"INSERT INTO subscriptions ("user", language, diseases, place_code,
+                       min_severity, trigger, channel, email, digest, webhook_url,
+                       webhook_secret, webhook_format, feed_token, created_at)
+                   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                   RETURNING {SUBSCRIPTION_COLUMNS}"#
+            ),
+            &[
+                &text(&s.user),
+                &text(&s.language),
+                &text(&s.diseases.join(",")),
+                &opt(&s.place_code),
+                &text(&s.min_severity),
+                &text(&s.trigger),
+                &text(&s.channel),
+                &opt(&s.email),
+                &opt(&s.digest),
+                &opt(&s.webhook_url),
+                &opt(&s.webhook_secret),
+                &opt(&s.webhook_format),
+                &opt(&s.feed_token),
+                &waspada_store::now_ms(),
+            ],
+            "record a subscription",
+            subscription_from_row,
+        )
     }
 
     fn subscriptions(&self, user: Option<&str>) -> Result<Vec<Subscription>> {
-        let user: Option<Cow<'_, str>> = user.map(text);
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(
-                    format!(
-                        r#"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
-                           WHERE deleted_at IS NULL AND ($1::TEXT IS NULL OR "user" = $1::TEXT)
-                           ORDER BY id"#
-                    )
-                    .as_str(),
-                    &[&user],
-                )
-                .await
-                .map_err(backend("list subscriptions"))?
-                .iter()
-                .map(subscription_from_row)
-                .collect())
-        })
+        self.rows(
+            &format!(
+                r#"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+                   WHERE deleted_at IS NULL AND ($1::TEXT IS NULL OR "user" = $1::TEXT)
+                   ORDER BY id"#
+            ),
+            &[&user.map(text)],
+            "list subscriptions",
+            |r| Ok(subscription_from_row(r)),
+        )
     }
 
     fn subscription_by_feed_token(&self, token: &str) -> Result<Option<Subscription>> {
         let Some(token) = key(token) else {
             return Ok(None);
         };
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query_opt(
-                    format!(
-                        "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
-                         WHERE feed_token = $1 AND channel = 'atom' AND deleted_at IS NULL"
-                    )
-                    .as_str(),
-                    &[&token],
-                )
-                .await
-                .map_err(backend("find a feed"))?
-                .as_ref()
-                .map(subscription_from_row))
-        })
+        self.row(
+            &format!(
+                "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+                 WHERE feed_token = $1 AND channel = 'atom' AND deleted_at IS NULL"
+            ),
+            &[&token],
+            "find a feed",
+            |r| Ok(subscription_from_row(r)),
+        )
     }
 
     fn delete_subscription(&mut self, id: i64, user: Option<&str>) -> Result<bool> {
@@ -1366,38 +1214,26 @@ impl Workplace for PgWorkplace {
         args.push(&limit);
         args.push(&offset);
         let n = args.len();
-        let sql = format!(
-            "SELECT {ALERT_COLUMNS} FROM alerts{clause}
-             ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${n}",
-            n - 1
-        );
-        self.run(async {
-            Ok(self
-                .client()
-                .await?
-                .query(sql.as_str(), &args)
-                .await
-                .map_err(backend("list alerts"))?
-                .iter()
-                .map(alert_from_row)
-                .collect())
-        })
+        self.rows(
+            &format!(
+                "SELECT {ALERT_COLUMNS} FROM alerts{clause}
+                 ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${n}",
+                n - 1
+            ),
+            &args,
+            "list alerts",
+            |r| Ok(alert_from_row(r)),
+        )
     }
 
     fn count_alerts(&self, f: &AlertFilter) -> Result<usize> {
         let (clause, args) = alert_where(f);
-        self.run(async {
-            let n: i64 = self
-                .client()
-                .await?
-                .query_one(
-                    format!("SELECT COUNT(*) FROM alerts{clause}").as_str(),
-                    &args,
-                )
-                .await
-                .map_err(backend("count alerts"))?
-                .get(0);
-            Ok(usize::try_from(n).unwrap_or(0))
-        })
+        let n: i64 = self.one(
+            &format!("SELECT COUNT(*) FROM alerts{clause}"),
+            &args,
+            "count alerts",
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(n).unwrap_or(0))
     }
 }
