@@ -1476,3 +1476,143 @@ fn postgres_workplace_conforms() {
     behaviours!(each);
     each!(a_refused_delete_cancels_nothing);
 }
+
+/// Runs `fa` on `a` and `fb` on `b` on two threads, started together.
+fn at_once<T: Send>(
+    a: &mut PgWorkplace,
+    b: &mut PgWorkplace,
+    fa: impl FnOnce(&mut PgWorkplace) -> T + Send,
+    fb: impl FnOnce(&mut PgWorkplace) -> T + Send,
+) -> (T, T) {
+    let barrier = std::sync::Barrier::new(2);
+    std::thread::scope(|scope| {
+        let ta = scope.spawn(|| {
+            barrier.wait();
+            fa(a)
+        });
+        let tb = scope.spawn(|| {
+            barrier.wait();
+            fb(b)
+        });
+        (
+            ta.join().expect("first thread"),
+            tb.join().expect("second thread"),
+        )
+    })
+}
+
+/// Two serve processes (two workplaces, each with its own pool) changing accounts and
+/// triaging at the same moment: names stay unique ignoring case, an admin always
+/// remains, and a signal's status is that of its last action. Each round starts both
+/// sides together (a barrier), so a read-then-write race would show within the rounds.
+#[test]
+fn postgres_concurrent_processes_keep_the_rules() {
+    const ROUNDS: usize = 20;
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let url = pg.fresh_database().expect("create a database");
+    let connect = || {
+        rt.block_on(PgWorkplace::connect_with_pool(&url, 2))
+            .expect("connect")
+    };
+    let (mut a, mut b) = (connect(), connect());
+    let records = rt
+        .block_on(PgRecords::connect(&url, StoreOptions::default()))
+        .expect("connect");
+    let signal_id = rt
+        .block_on(records.put_signals(&[signal(
+            "dengue",
+            "regency",
+            "32.05",
+            WEEK_0304,
+            "ears-c2",
+            (5, Some(1.0), None),
+        )]))
+        .expect("a signal")[0];
+    let x = a
+        .add_user("admin-x", Role::Admin, "$h", 1)
+        .unwrap()
+        .unwrap();
+    let y = a
+        .add_user("admin-y", Role::Admin, "$h", 1)
+        .unwrap()
+        .unwrap();
+    for round in 0..ROUNDS {
+        // The same name, differing in case, added by both at once: one wins.
+        let (first, second) = at_once(
+            &mut a,
+            &mut b,
+            |w| w.add_user(&format!("Nama{round}"), Role::Viewer, "$h", 2),
+            |w| w.add_user(&format!("nama{round}"), Role::Viewer, "$h", 2),
+        );
+        let (first, second) = (first.unwrap(), second.unwrap());
+        assert!(
+            first.is_some() != second.is_some(),
+            "round {round}: {first:?} {second:?}"
+        );
+
+        // Two admins demote (or disable) each other at once: one of them stays.
+        assert_eq!(a.set_role(x, Role::Admin).unwrap(), UserChange::Done);
+        assert_eq!(a.set_role(y, Role::Admin).unwrap(), UserChange::Done);
+        assert_eq!(a.set_disabled(x, false).unwrap(), UserChange::Done);
+        let outcome = if round % 2 == 0 {
+            at_once(
+                &mut a,
+                &mut b,
+                |w| w.set_role(x, Role::Viewer).unwrap(),
+                |w| w.set_role(y, Role::Analyst).unwrap(),
+            )
+        } else {
+            at_once(
+                &mut a,
+                &mut b,
+                |w| w.set_disabled(x, true).unwrap(),
+                |w| w.set_role(y, Role::Viewer).unwrap(),
+            )
+        };
+        let mut outcomes = [outcome.0, outcome.1];
+        outcomes.sort_by_key(|c| *c == UserChange::Done);
+        assert_eq!(
+            outcomes,
+            [UserChange::LastAdmin, UserChange::Done],
+            "round {round}"
+        );
+        let admins = a
+            .users()
+            .unwrap()
+            .iter()
+            .filter(|u| u.role == Role::Admin && !u.disabled)
+            .count();
+        assert_eq!(admins, 1, "round {round}: exactly one admin left");
+    }
+    assert_eq!(a.users().unwrap().len(), 2 + ROUNDS);
+
+    // Both triage one signal at once, many times: the status is the last action's.
+    at_once(
+        &mut a,
+        &mut b,
+        |w| {
+            for _ in 0..ROUNDS {
+                triage(w, signal_id, TriageAction::Verify, None);
+            }
+        },
+        |w| {
+            for _ in 0..ROUNDS {
+                triage(w, signal_id, TriageAction::Dismiss, Some("berita lama"));
+            }
+        },
+    );
+    let history = a.triage_history(signal_id).unwrap();
+    assert_eq!(history.len(), 2 * ROUNDS);
+    let last = history.last().unwrap().action.status().unwrap();
+    assert_eq!(
+        a.signal_summary(signal_id).unwrap().unwrap().signal.status,
+        last
+    );
+}
