@@ -1455,16 +1455,22 @@ mod sqlite_known_differences {
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: one server, a fresh database per behaviour.
 
+/// The runtime the PostgreSQL client runs on; the tests call the workplace from their own
+/// threads, as serve's blocking threads do.
+fn pg_runtime() -> Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("a runtime")
+}
+
 #[test]
 fn postgres_workplace_conforms() {
     let Some(pg) = TempPostgres::for_test() else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let rt = pg_runtime();
     macro_rules! each {
         ($($name:ident),* $(,)?) => {
             $(
@@ -1511,11 +1517,7 @@ fn postgres_concurrent_processes_keep_the_rules() {
     let Some(pg) = TempPostgres::for_test() else {
         return;
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let rt = pg_runtime();
     let url = pg.fresh_database().expect("create a database");
     let connect = || {
         rt.block_on(PgWorkplace::connect_with_pool(&url, 2))
