@@ -32,6 +32,8 @@ CREATE TABLE users (
     last_login_at        BIGINT
 );
 -- Names are unique ignoring case (SQLite: COLLATE NOCASE); a login looks them up so.
+-- lower() follows the database's locale: beyond ASCII it may fold more than SQLite's
+-- NOCASE (which folds A-Z only), refusing e.g. 'Édi' beside 'édi'.
 CREATE UNIQUE INDEX users_name ON users (lower(name));
 
 CREATE TABLE sessions (
