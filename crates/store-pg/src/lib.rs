@@ -29,8 +29,11 @@
 //! - **Migrations** are numbered SQL files in `src/migrations/`, recorded in
 //!   `schema_migrations`, applied under a session advisory lock so that processes starting
 //!   together apply each one once. A database newer than this build is refused.
-//! - **Only what the interface needs.** Users, alerts and triage history stay in the
-//!   embedded store for now.
+//! - **The analysts' workplace too.** [`PgWorkplace`] is [`waspada_store::Workplace`] on
+//!   the same database (triage, accounts, subscriptions, alerts, sources), so that several
+//!   `waspada serve` processes can share it. That interface is synchronous (see its
+//!   docs); [`PgWorkplace`] drives this crate's async client from the caller's blocking
+//!   thread.
 //!
 //! Near-duplicate clustering and event figures follow the SQLite store's rules exactly
 //! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]). One
@@ -56,6 +59,7 @@ use waspada_store::{
 
 pub use error::PgError;
 pub use migrate::SCHEMA_VERSION;
+pub use workplace::PgWorkplace;
 
 use error::{backend, is_retryable};
 
@@ -72,6 +76,7 @@ const LOCK_SPACE: i32 = 0x5753_5044;
 const LOCK_MIGRATE: i32 = 1;
 const LOCK_FEED: i32 = 2;
 const LOCK_SERIES: i32 = 3;
+const LOCK_USERS: i32 = 4;
 
 /// [`Records`] on PostgreSQL: a connection pool and the store's options.
 ///
@@ -95,25 +100,14 @@ impl PgRecords {
         options: StoreOptions,
         pool_size: usize,
     ) -> Result<PgRecords> {
-        let config: tokio_postgres::Config = url
-            .parse()
-            .map_err(backend("read the PostgreSQL connection URL"))?;
-        migrate::migrate(&config).await?;
-        let manager = Manager::from_config(
-            config,
-            NoTls,
-            ManagerConfig {
-                recycling_method: RecyclingMethod::Fast,
-            },
-        );
-        let pool = Pool::builder(manager)
-            .max_size(pool_size.max(1))
-            .build()
-            .map_err(|e| StoreError::Backend {
-                action: "build the PostgreSQL connection pool",
-                source: Box::new(e),
-            })?;
+        let pool = open_pool(url, pool_size).await?;
         Ok(PgRecords { pool, options })
+    }
+
+    /// The analysts' workplace on the same database and connection pool. Its synchronous
+    /// methods run their queries on `handle`'s runtime (see [`PgWorkplace`]).
+    pub fn workplace(&self, handle: tokio::runtime::Handle) -> PgWorkplace {
+        PgWorkplace::with_pool(self.pool.clone(), handle)
     }
 
     /// The options in force.
@@ -135,11 +129,39 @@ impl PgRecords {
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Client> {
-        self.pool.get().await.map_err(|e| StoreError::Backend {
-            action: "get a PostgreSQL connection from the pool",
+        pooled(&self.pool).await
+    }
+}
+
+/// Brings the schema of the database at `url` up to date and opens a pool of `pool_size`
+/// connections (at least 1) to it: what [`PgRecords`] and [`PgWorkplace`] connect with.
+async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(backend("read the PostgreSQL connection URL"))?;
+    migrate::migrate(&config).await?;
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(pool_size.max(1))
+        .build()
+        .map_err(|e| StoreError::Backend {
+            action: "build the PostgreSQL connection pool",
             source: Box::new(e),
         })
-    }
+}
+
+/// A connection from `pool`.
+async fn pooled(pool: &Pool) -> Result<deadpool_postgres::Client> {
+    pool.get().await.map_err(|e| StoreError::Backend {
+        action: "get a PostgreSQL connection from the pool",
+        source: Box::new(e),
+    })
 }
 
 /// Runs a transaction body, retrying it (on a fresh transaction) when PostgreSQL aborted it
@@ -179,6 +201,9 @@ macro_rules! in_transaction {
         }
     }};
 }
+
+// After the macro, which it uses.
+mod workplace;
 
 impl Records for PgRecords {
     async fn store_articles(&self, batch: &[ArticleBundle]) -> Result<Vec<Inserted>> {

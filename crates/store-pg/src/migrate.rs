@@ -15,6 +15,7 @@ use crate::{LOCK_MIGRATE, LOCK_SPACE};
 const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0001_initial.sql"),
     include_str!("migrations/0002_lsh_key_article.sql"),
+    include_str!("migrations/0003_workplace.sql"),
 ];
 
 /// Schema version this build writes.

@@ -96,10 +96,10 @@ fn event_from_row(r: &Row) -> Result<EventRow> {
     })
 }
 
-/// Events matching a filter, latest first (then by number of stories), as the SQLite store
-/// lists them.
-pub(crate) async fn events(c: &tokio_postgres::Client, f: &EventFilter) -> Result<Vec<EventRow>> {
-    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE TRUE");
+/// The `WHERE` clause of an event filter (from `TRUE`) and its arguments, as the SQLite
+/// store filters: shared by the list and its count.
+fn event_where(f: &EventFilter) -> (String, Vec<&(dyn ToSql + Sync)>) {
+    let mut sql = String::from(" WHERE TRUE");
     let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
     if let Some(d) = &f.disease_id {
         args.push(d);
@@ -124,6 +124,14 @@ pub(crate) async fn events(c: &tokio_postgres::Client, f: &EventFilter) -> Resul
         args.push(k);
         sql += &format!(" AND klb_declared = ${}", args.len());
     }
+    (sql, args)
+}
+
+/// Events matching a filter, latest first (then by number of stories), as the SQLite store
+/// lists them.
+pub(crate) async fn events(c: &tokio_postgres::Client, f: &EventFilter) -> Result<Vec<EventRow>> {
+    let (clause, args) = event_where(f);
+    let mut sql = format!("SELECT {EVENT_COLUMNS} FROM events{clause}");
     sql += " ORDER BY last_date DESC, n_stories DESC, id";
     if f.limit > 0 {
         sql += &format!(" LIMIT {}", f.limit);
@@ -138,18 +146,64 @@ pub(crate) async fn events(c: &tokio_postgres::Client, f: &EventFilter) -> Resul
     rows.iter().map(event_from_row).collect()
 }
 
+/// How many events match a filter (its limit and offset ignored).
+pub(crate) async fn count_events(c: &tokio_postgres::Client, f: &EventFilter) -> Result<u64> {
+    let (clause, args) = event_where(f);
+    let n: i64 = c
+        .query_one(
+            format!("SELECT COUNT(*) FROM events{clause}").as_str(),
+            &args,
+        )
+        .await
+        .map_err(backend("count events"))?
+        .get(0);
+    Ok(n.max(0) as u64)
+}
+
+/// One event.
+pub(crate) async fn event(c: &tokio_postgres::Client, id: i64) -> Result<Option<EventRow>> {
+    c.query_opt(
+        format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1").as_str(),
+        &[&id],
+    )
+    .await
+    .map_err(backend("read an event"))?
+    .as_ref()
+    .map(event_from_row)
+    .transpose()
+}
+
 /// An event's reports with their articles, oldest first.
 pub(crate) async fn event_reports(
     c: &tokio_postgres::Client,
     event_id: i64,
 ) -> Result<Vec<ReportRow>> {
+    reports_of(c, event_id, None).await
+}
+
+/// All of an event's reports oldest first, or (`limit`) the newest ones newest first
+/// (index `reports_event_date` serves both without sorting).
+pub(crate) async fn reports_of(
+    c: &tokio_postgres::Client,
+    event_id: i64,
+    limit: Option<usize>,
+) -> Result<Vec<ReportRow>> {
+    let order = if limit.is_some() {
+        "ORDER BY r.date DESC, r.article_id DESC"
+    } else {
+        "ORDER BY r.date, r.article_id"
+    };
+    let limit = limit.map_or(i64::MAX, |n| i64::try_from(n).unwrap_or(i64::MAX));
     let rows = c
         .query(
-            "SELECT r.article_id, r.cluster_id, r.date, r.klb_declared, r.counts,
-                    a.title, a.canonical_url, a.source
-             FROM reports r JOIN articles a ON a.id = r.article_id
-             WHERE r.event_id = $1 ORDER BY r.date, r.article_id",
-            &[&event_id],
+            format!(
+                "SELECT r.article_id, r.cluster_id, r.date, r.klb_declared, r.counts,
+                        a.title, a.canonical_url, a.source
+                 FROM reports r JOIN articles a ON a.id = r.article_id
+                 WHERE r.event_id = $1 {order} LIMIT $2"
+            )
+            .as_str(),
+            &[&event_id, &limit],
         )
         .await
         .map_err(backend("read an event's reports"))?;
@@ -206,37 +260,43 @@ pub(crate) async fn articles_after(
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let rows = c
         .query(
-            "SELECT a.id, a.external_id, a.canonical_url, a.source, a.title, a.raw_text,
-                    a.clean_text, a.language, a.language_hint, a.published, a.fetched_at,
-                    a.cluster_id, an.analyzer_version, an.json
-             FROM articles a
-             LEFT JOIN LATERAL (SELECT analyzer_version, json FROM analyses x
-                                WHERE x.article_id = a.id
-                                ORDER BY analysed_at DESC LIMIT 1) an ON TRUE
-             WHERE a.id > $1 AND a.id <= $2 ORDER BY a.id LIMIT $3",
+            format!("{ARTICLE_SELECT} WHERE a.id > $1 AND a.id <= $2 ORDER BY a.id LIMIT $3")
+                .as_str(),
             &[&after, &bound, &limit],
         )
         .await
         .map_err(backend("read articles"))?;
-    Ok(rows
-        .iter()
-        .map(|r| ArticleRecord {
-            id: r.get(0),
-            external_id: r.get(1),
-            url: r.get(2),
-            source: r.get(3),
-            title: r.get(4),
-            raw_text: r.get(5),
-            clean_text: r.get(6),
-            language: r.get(7),
-            language_hint: r.get(8),
-            published: r.get(9),
-            fetched_at: r.get(10),
-            cluster_id: r.get(11),
-            analyzer_version: r.get(12),
-            analysis_json: r.get(13),
-        })
-        .collect())
+    Ok(rows.iter().map(article_from_row).collect())
+}
+
+/// An article with its latest analysis (the greatest `analysed_at`), as SQLite reads it;
+/// completed by a `WHERE` on `a`.
+pub(crate) const ARTICLE_SELECT: &str = "SELECT a.id, a.external_id, a.canonical_url, a.source,
+        a.title, a.raw_text, a.clean_text, a.language, a.language_hint, a.published,
+        a.fetched_at, a.cluster_id, an.analyzer_version, an.json
+     FROM articles a
+     LEFT JOIN LATERAL (SELECT analyzer_version, json FROM analyses x
+                        WHERE x.article_id = a.id
+                        ORDER BY analysed_at DESC LIMIT 1) an ON TRUE";
+
+/// An article from a row of [`ARTICLE_SELECT`].
+pub(crate) fn article_from_row(r: &Row) -> ArticleRecord {
+    ArticleRecord {
+        id: r.get(0),
+        external_id: r.get(1),
+        url: r.get(2),
+        source: r.get(3),
+        title: r.get(4),
+        raw_text: r.get(5),
+        clean_text: r.get(6),
+        language: r.get(7),
+        language_hint: r.get(8),
+        published: r.get(9),
+        fetched_at: r.get(10),
+        cluster_id: r.get(11),
+        analyzer_version: r.get(12),
+        analysis_json: r.get(13),
+    }
 }
 
 /// Row counts of the main tables.

@@ -1,0 +1,1402 @@
+//! The analysts' workplace ([`Workplace`]) on PostgreSQL, for `waspada serve` processes
+//! sharing one database.
+//!
+//! The trait is synchronous (a request handler composes several calls in one unit of
+//! work on one of Tokio's blocking threads; see [`waspada_store::Workplace`]), this
+//! crate's client is asynchronous: every method runs its queries with
+//! [`Handle::block_on`] on the runtime the value was made with. Call it from
+//! `tokio::task::spawn_blocking` or a plain thread, never from inside an async task:
+//! `block_on` there would stall the worker thread the connection needs, and Tokio panics
+//! ("Cannot start a runtime from within a runtime") rather than deadlock.
+//!
+//! Same answers as the SQLite store, and safe with many processes at once: a write that
+//! takes several statements runs in one transaction, and the rules that span rows are
+//! kept by the database, not by a read followed by a write: unique indexes (a user name
+//! ignoring case, one live token per name), a row lock on the signal being triaged, and
+//! a transaction-level advisory lock around role and account changes (the last enabled
+//! admin stays).
+
+use std::borrow::Cow;
+use std::future::Future;
+use std::time::Duration;
+
+use deadpool_postgres::Pool;
+use tokio::runtime::Handle;
+use tokio_postgres::Row;
+use tokio_postgres::types::ToSql;
+use waspada_store::{
+    AlertFilter, AlertRow, ArticleBrief, ArticleRecord, Credentials, EventFilter, EventRow,
+    FetchState, NewAlert, NewSubscription, NewTriage, OutletRow, ReportRow, Result, Role,
+    SessionUser, SignalQuery, SignalRow, SignalSort, SignalSummary, SourceRow, StoreError,
+    Subscription, TokenRow, TrendPoint, TriageAction, TriageRow, UserChange, UserRow, Workplace,
+};
+
+use crate::error::{backend, is_retryable};
+use crate::write::text;
+use crate::{ATTEMPTS, DEFAULT_POOL_SIZE, LOCK_SPACE, LOCK_USERS, open_pool, pooled, read};
+
+/// [`Workplace`] on PostgreSQL: a connection pool and the runtime its queries run on.
+///
+/// Make it with [`PgWorkplace::connect`] (inside a runtime) or
+/// [`PgRecords::workplace`](crate::PgRecords::workplace) (sharing a pool); call its
+/// methods from blocking threads only (see the [module](self) docs).
+pub struct PgWorkplace {
+    pool: Pool,
+    handle: Handle,
+}
+
+impl PgWorkplace {
+    /// Connects to `url` (as [`PgRecords::connect`](crate::PgRecords::connect)), brings
+    /// the schema up to date and opens a pool of [`DEFAULT_POOL_SIZE`] connections. The
+    /// queries will run on the runtime this is awaited on.
+    pub async fn connect(url: &str) -> Result<PgWorkplace> {
+        Self::connect_with_pool(url, DEFAULT_POOL_SIZE).await
+    }
+
+    /// [`PgWorkplace::connect`] with a pool of `pool_size` connections (at least 1).
+    pub async fn connect_with_pool(url: &str, pool_size: usize) -> Result<PgWorkplace> {
+        let pool = open_pool(url, pool_size).await?;
+        Ok(Self::with_pool(pool, Handle::current()))
+    }
+
+    pub(crate) fn with_pool(pool: Pool, handle: Handle) -> PgWorkplace {
+        PgWorkplace { pool, handle }
+    }
+
+    /// Runs `work` to completion on the runtime, from this (blocking) thread.
+    fn run<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
+        self.handle.block_on(work)
+    }
+
+    async fn client(&self) -> Result<deadpool_postgres::Client> {
+        pooled(&self.pool).await
+    }
+
+    /// Enqueues alerts; one already there for the same signal and subscription is left
+    /// alone. Returns how many were new. (The dispatcher's write, as
+    /// `waspada_store::Store::enqueue_alerts`.)
+    pub fn enqueue_alerts(&mut self, alerts: &[NewAlert]) -> Result<usize> {
+        self.run(async {
+            in_transaction!(self, "enqueue alerts", |tx| {
+                let now = waspada_store::now_ms();
+                let insert = tx
+                    .prepare_cached(
+                        "INSERT INTO alerts (signal_id, subscription_id, channel, created_at,
+                             status, sent_at, next_attempt_at)
+                         VALUES ($1, $2, $3, $4, $5::TEXT,
+                             CASE WHEN $5::TEXT = 'sent' THEN $4 END,
+                             CASE WHEN $5::TEXT = 'pending' THEN $6::BIGINT END)
+                         ON CONFLICT (signal_id, subscription_id) DO NOTHING",
+                    )
+                    .await
+                    .map_err(backend("enqueue an alert"))?;
+                let mut new = 0;
+                for a in alerts {
+                    new += tx
+                        .execute(
+                            &insert,
+                            &[
+                                &a.signal_id,
+                                &a.subscription_id,
+                                &text(&a.channel),
+                                &now,
+                                &text(&a.status),
+                                &a.next_attempt_at,
+                            ],
+                        )
+                        .await
+                        .map_err(backend("enqueue an alert"))?;
+                }
+                Ok(new as usize)
+            })
+        })
+    }
+
+    /// Registers a source, or updates it by name. Returns its id. (The fetcher's write, as
+    /// `waspada_store::Batch::upsert_source`.)
+    pub fn upsert_source(
+        &mut self,
+        name: &str,
+        url: Option<&str>,
+        kind: &str,
+        country: Option<&str>,
+        language: Option<&str>,
+    ) -> Result<i64> {
+        self.run(async {
+            let row = self
+                .client()
+                .await?
+                .query_one(
+                    "INSERT INTO sources (name, url, kind, country, language, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)
+                     ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
+                         country = excluded.country, language = excluded.language
+                     RETURNING id",
+                    &[
+                        &text(name),
+                        &url.map(text),
+                        &text(kind),
+                        &country.map(text),
+                        &language.map(text),
+                        &waspada_store::now_ms(),
+                    ],
+                )
+                .await
+                .map_err(backend("register a source"))?;
+            Ok(row.get(0))
+        })
+    }
+
+    /// Saves the fetch state of a URL. (The fetcher's write, as
+    /// `waspada_store::Batch::put_fetch_state`.)
+    pub fn put_fetch_state(&mut self, s: &FetchState) -> Result<()> {
+        self.run(async {
+            self.client()
+                .await?
+                .execute(
+                    "INSERT INTO fetch_state (url, source_id, etag, last_modified,
+                         last_attempt_at, last_success_at, last_status, last_error,
+                         consecutive_failures, next_attempt_at, items_seen, items_new)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                     ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id,
+                         etag = excluded.etag, last_modified = excluded.last_modified,
+                         last_attempt_at = excluded.last_attempt_at,
+                         last_success_at = excluded.last_success_at,
+                         last_status = excluded.last_status, last_error = excluded.last_error,
+                         consecutive_failures = excluded.consecutive_failures,
+                         next_attempt_at = excluded.next_attempt_at,
+                         items_seen = excluded.items_seen, items_new = excluded.items_new",
+                    &[
+                        &text(&s.url),
+                        &s.source_id,
+                        &s.etag.as_deref().map(text),
+                        &s.last_modified.as_deref().map(text),
+                        &s.last_attempt_at,
+                        &s.last_success_at,
+                        &s.last_status,
+                        &s.last_error.as_deref().map(text),
+                        &s.consecutive_failures,
+                        &s.next_attempt_at,
+                        &s.items_seen,
+                        &s.items_new,
+                    ],
+                )
+                .await
+                .map_err(backend("save fetch state"))?;
+            Ok(())
+        })
+    }
+
+    /// Runs `change` on user `id` under the account lock, and undoes it when no enabled
+    /// admin is left (the SQLite store's rule: the count after the change decides).
+    async fn change_user(
+        &self,
+        id: i64,
+        disable: Option<bool>,
+        role: Option<Role>,
+    ) -> Result<UserChange> {
+        let mut client = self.client().await?;
+        let tx = client
+            .transaction()
+            .await
+            .map_err(backend("begin a change to a user"))?;
+        // Every role or account change waits for the others: two admins demoting each
+        // other at once cannot both see the other still in charge.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock($1, $2)",
+            &[&LOCK_SPACE, &LOCK_USERS],
+        )
+        .await
+        .map_err(backend("wait for other changes to users"))?;
+        let found = tx
+            .query_opt("SELECT id FROM users WHERE id = $1 FOR UPDATE", &[&id])
+            .await
+            .map_err(backend("find a user"))?;
+        if found.is_none() {
+            return Ok(UserChange::NoSuchUser);
+        }
+        if let Some(role) = role {
+            tx.execute(
+                "UPDATE users SET role = $2 WHERE id = $1",
+                &[&id, &role.as_str()],
+            )
+            .await
+            .map_err(backend("change a user's role"))?;
+        }
+        if let Some(disabled) = disable {
+            tx.execute(
+                "UPDATE users SET disabled = $2 WHERE id = $1",
+                &[&id, &disabled],
+            )
+            .await
+            .map_err(backend("disable or enable a user"))?;
+            if disabled {
+                tx.execute("DELETE FROM sessions WHERE user_id = $1", &[&id])
+                    .await
+                    .map_err(backend("end the sessions of a user"))?;
+            }
+        }
+        let admins: i64 = tx
+            .query_one(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND NOT disabled",
+                &[],
+            )
+            .await
+            .map_err(backend("count admins"))?
+            .get(0);
+        if admins == 0 {
+            tx.rollback()
+                .await
+                .map_err(backend("undo a change to a user"))?;
+            return Ok(UserChange::LastAdmin);
+        }
+        tx.commit()
+            .await
+            .map_err(backend("commit a change to a user"))?;
+        Ok(UserChange::Done)
+    }
+}
+
+/// A lookup key as stored: `None` when it holds a NUL character, which PostgreSQL text
+/// cannot hold and so no stored value has.
+fn key(s: &str) -> Option<&str> {
+    (!s.contains('\0')).then_some(s)
+}
+
+/// An unreadable stored value (a role the schema's CHECK should have refused).
+fn corrupt(action: &'static str, what: String) -> StoreError {
+    StoreError::Backend {
+        action,
+        source: what.into(),
+    }
+}
+
+fn role_of(r: &Row, i: usize) -> Result<Role> {
+    let name: &str = r.get(i);
+    Role::parse(name).ok_or_else(|| corrupt("read a role", format!("unknown role {name:?}")))
+}
+
+fn count(n: i64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A limit or offset as SQL wants it.
+fn big(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+// ---------------------------------------------------------------------------- signals
+
+/// A signal with its detection time, stories and events (sorted); completed by a `WHERE`
+/// on `s`.
+const SIGNAL_SELECT: &str = "SELECT s.id, s.disease_id, s.area_level, s.area_code, s.frequency,
+        s.period_start, s.method, s.observed, s.expected, s.upperbound, s.score, s.explanation,
+        s.status, s.detected_at,
+        (SELECT COALESCE(SUM(e.n_stories), 0)::BIGINT FROM signal_events se
+             JOIN events e ON e.id = se.event_id WHERE se.signal_id = s.id),
+        ARRAY(SELECT se.event_id FROM signal_events se WHERE se.signal_id = s.id
+              ORDER BY se.event_id)
+     FROM signals s";
+
+/// The first 13 columns of [`SIGNAL_SELECT`] as a signal, its events left empty.
+fn signal_from_row(r: &Row) -> SignalRow {
+    SignalRow {
+        id: r.get(0),
+        disease_id: r.get(1),
+        area_level: r.get(2),
+        area_code: r.get(3),
+        frequency: r.get(4),
+        period_start: r.get(5),
+        method: r.get(6),
+        observed: count(r.get(7)),
+        expected: r.get(8),
+        upperbound: r.get(9),
+        score: r.get(10),
+        explanation: r.get(11),
+        status: r.get(12),
+        event_ids: Vec::new(),
+    }
+}
+
+fn summary_from_row(r: &Row) -> SignalSummary {
+    let mut signal = signal_from_row(r);
+    signal.event_ids = r.get(15);
+    SignalSummary {
+        signal,
+        detected_at: r.get(13),
+        n_stories: r.get(14),
+    }
+}
+
+/// The `ORDER BY` of a signal list, as the SQLite store sorts.
+fn signal_order(sort: SignalSort) -> &'static str {
+    match sort {
+        // Within a period: a declared KLB first, then deaths, then statistical
+        // aberrations, and a disease merely new to an area last.
+        SignalSort::Rank => {
+            "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
+             s.period_start DESC,
+             CASE s.method WHEN 'rule-klb-declared' THEN 0 WHEN 'rule-deaths' THEN 1
+                           WHEN 'rule-new-area' THEN 3 ELSE 2 END,
+             s.observed - COALESCE(s.expected, 0) DESC, s.id"
+        }
+        SignalSort::Recent => "s.period_start DESC, s.id DESC",
+        SignalSort::Score => "s.score DESC NULLS LAST, s.id",
+        SignalSort::Excess => "s.observed - COALESCE(s.expected, 0) DESC, s.id",
+        SignalSort::Observed => "s.observed DESC, s.id",
+    }
+}
+
+/// The `WHERE` clause of a signal query and its (text) arguments.
+fn signal_where(q: &SignalQuery) -> (String, Vec<String>) {
+    let mut clauses = Vec::new();
+    let mut args: Vec<String> = Vec::new();
+    let arg = |v: &str, args: &mut Vec<String>| {
+        args.push(text(v).into_owned());
+        args.len()
+    };
+    if let Some(d) = &q.disease {
+        let n = arg(d, &mut args);
+        clauses.push(format!("s.disease_id = ${n}"));
+    }
+    if let Some(a) = &q.area {
+        let n = arg(a, &mut args);
+        clauses.push(format!(
+            "(s.area_code = ${n}::TEXT OR starts_with(s.area_code, ${n}::TEXT || '.')
+              OR EXISTS (SELECT 1 FROM signal_events se JOIN events e ON e.id = se.event_id
+                         WHERE se.signal_id = s.id AND e.country = ${n}::TEXT))"
+        ));
+    }
+    if let Some(st) = &q.status {
+        let n = arg(st, &mut args);
+        clauses.push(format!("s.status = ${n}"));
+    }
+    if let Some(d) = &q.since {
+        let n = arg(d, &mut args);
+        clauses.push(format!("s.period_start >= ${n}"));
+    }
+    if let Some(d) = &q.until {
+        let n = arg(d, &mut args);
+        clauses.push(format!("s.period_start <= ${n}"));
+    }
+    if let Some(m) = &q.method {
+        let n = arg(m, &mut args);
+        clauses.push(format!("s.method = ${n}"));
+    }
+    let clause = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", clauses.join(" AND "))
+    };
+    (clause, args)
+}
+
+fn refs(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
+    args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
+}
+
+/// Days a trend window reaches back, kept inside PostgreSQL's calendar.
+fn reach(days: i64) -> i32 {
+    days.clamp(-2_000_000, 2_000_000) as i32
+}
+
+const TRIAGE_COLUMNS: &str = r#"id, signal_id, action, note, assignee, "user", at"#;
+
+fn triage_from_row(r: &Row) -> TriageRow {
+    TriageRow {
+        id: r.get(0),
+        signal_id: r.get(1),
+        // The CHECK constraint admits only known actions.
+        action: TriageAction::parse(r.get(2)).unwrap_or(TriageAction::Note),
+        note: r.get(3),
+        assignee: r.get(4),
+        user: r.get(5),
+        at: r.get(6),
+    }
+}
+
+// ---------------------------------------------------------------------------- accounts
+
+const USER_COLUMNS: &str = "id, name, role, disabled, created_at, last_login_at";
+
+fn user_from_row(r: &Row) -> Result<UserRow> {
+    Ok(UserRow {
+        id: r.get(0),
+        name: r.get(1),
+        role: role_of(r, 2)?,
+        disabled: r.get(3),
+        created_at: r.get(4),
+        last_login_at: r.get(5),
+    })
+}
+
+const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at";
+
+fn token_from_row(r: &Row) -> Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0),
+        name: r.get(1),
+        role: role_of(r, 2)?,
+        created_at: r.get(3),
+        revoked_at: r.get(4),
+    })
+}
+
+// ---------------------------------------------------------------------------- alerts
+
+const SUBSCRIPTION_COLUMNS: &str = r#"id, "user", language, diseases, place_code, min_severity,
+     trigger, channel, email, digest, webhook_url, webhook_secret, webhook_format, feed_token,
+     created_at, deleted_at"#;
+
+fn subscription_from_row(r: &Row) -> Subscription {
+    let diseases: &str = r.get(3);
+    Subscription {
+        id: r.get(0),
+        user: r.get(1),
+        language: r.get(2),
+        diseases: diseases
+            .split(',')
+            .filter(|d| !d.is_empty())
+            .map(str::to_string)
+            .collect(),
+        place_code: r.get(4),
+        min_severity: r.get(5),
+        trigger: r.get(6),
+        channel: r.get(7),
+        email: r.get(8),
+        digest: r.get(9),
+        webhook_url: r.get(10),
+        webhook_secret: r.get(11),
+        webhook_format: r.get(12),
+        feed_token: r.get(13),
+        created_at: r.get(14),
+        deleted_at: r.get(15),
+    }
+}
+
+const ALERT_COLUMNS: &str = "id, signal_id, subscription_id, channel, status, created_at, \
+     sent_at, attempts, last_error, next_attempt_at";
+
+fn alert_from_row(r: &Row) -> AlertRow {
+    AlertRow {
+        id: r.get(0),
+        signal_id: r.get(1),
+        subscription_id: r.get(2),
+        channel: r.get(3),
+        status: r.get(4),
+        created_at: r.get(5),
+        sent_at: r.get(6),
+        attempts: r.get(7),
+        last_error: r.get(8),
+        next_attempt_at: r.get(9),
+    }
+}
+
+/// The `WHERE` clause of an alert filter and its arguments.
+fn alert_where(f: &AlertFilter) -> (String, Vec<&(dyn ToSql + Sync)>) {
+    let mut sql = String::from(" WHERE TRUE");
+    let mut args: Vec<&(dyn ToSql + Sync)> = Vec::new();
+    if let Some(s) = &f.status {
+        args.push(s);
+        sql += &format!(" AND status = ${}", args.len());
+    }
+    if let Some(c) = &f.channel {
+        args.push(c);
+        sql += &format!(" AND channel = ${}", args.len());
+    }
+    if let Some(id) = &f.subscription_id {
+        args.push(id);
+        sql += &format!(" AND subscription_id = ${}", args.len());
+    }
+    (sql, args)
+}
+
+const FETCH_COLUMNS: &str = "url, source_id, etag, last_modified, last_attempt_at, \
+     last_success_at, last_status, last_error, consecutive_failures, next_attempt_at, \
+     items_seen, items_new";
+
+fn fetch_from_row(r: &Row) -> FetchState {
+    FetchState {
+        url: r.get(0),
+        source_id: r.get(1),
+        etag: r.get(2),
+        last_modified: r.get(3),
+        last_attempt_at: r.get(4),
+        last_success_at: r.get(5),
+        last_status: r.get(6),
+        last_error: r.get(7),
+        consecutive_failures: r.get(8),
+        next_attempt_at: r.get(9),
+        items_seen: r.get(10),
+        items_new: r.get(11),
+    }
+}
+
+/// The ids one query with one id argument answers, in its order.
+async fn ids(
+    c: &tokio_postgres::Client,
+    sql: &str,
+    id: i64,
+    action: &'static str,
+) -> Result<Vec<i64>> {
+    Ok(c.query(sql, &[&id])
+        .await
+        .map_err(backend(action))?
+        .iter()
+        .map(|r| r.get(0))
+        .collect())
+}
+
+impl Workplace for PgWorkplace {
+    fn signal_list(&self, q: &SignalQuery) -> Result<(u64, Vec<SignalSummary>)> {
+        let (clause, args) = signal_where(q);
+        let order = signal_order(q.sort);
+        self.run(async {
+            let c = self.client().await?;
+            let total: i64 = c
+                .query_one(
+                    format!("SELECT COUNT(*) FROM signals s{clause}").as_str(),
+                    &refs(&args),
+                )
+                .await
+                .map_err(backend("count signals"))?
+                .get(0);
+            let (limit, offset) = (big(q.limit), big(q.offset));
+            let mut params = refs(&args);
+            params.push(&limit);
+            params.push(&offset);
+            let n = args.len();
+            let rows = c
+                .query(
+                    format!(
+                        "{SIGNAL_SELECT}{clause} ORDER BY {order} LIMIT ${} OFFSET ${}",
+                        n + 1,
+                        n + 2
+                    )
+                    .as_str(),
+                    &params,
+                )
+                .await
+                .map_err(backend("list signals"))?;
+            Ok((
+                total.max(0) as u64,
+                rows.iter().map(summary_from_row).collect(),
+            ))
+        })
+    }
+
+    fn signal_summary(&self, id: i64) -> Result<Option<SignalSummary>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(format!("{SIGNAL_SELECT} WHERE s.id = $1").as_str(), &[&id])
+                .await
+                .map_err(backend("read a signal"))?
+                .as_ref()
+                .map(summary_from_row))
+        })
+    }
+
+    fn signal_with_time(&self, id: i64) -> Result<Option<(SignalRow, i64)>> {
+        // As the SQLite store: the signal's own columns, its events not read.
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(format!("{SIGNAL_SELECT} WHERE s.id = $1").as_str(), &[&id])
+                .await
+                .map_err(backend("read a signal"))?
+                .map(|r| (signal_from_row(&r), r.get(13))))
+        })
+    }
+
+    fn event_signal_ids(&self, event_id: i64) -> Result<Vec<i64>> {
+        self.run(async {
+            ids(
+                &*self.client().await?,
+                "SELECT signal_id FROM signal_events WHERE event_id = $1 ORDER BY signal_id",
+                event_id,
+                "read the signals of an event",
+            )
+            .await
+        })
+    }
+
+    fn signal_trends(
+        &self,
+        signal_ids: &[i64],
+        weekly_reach_days: i64,
+        daily_reach_days: i64,
+    ) -> Result<Vec<TrendPoint>> {
+        if signal_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.run(async {
+            let rows = self
+                .client()
+                .await?
+                .query(
+                    "SELECT s.id, c.period_start, c.reports
+                     FROM signals s JOIN series_counts c
+                       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+                      AND c.area_code = s.area_code AND c.frequency = s.frequency
+                      AND c.period_start BETWEEN
+                          to_char(waspada_day(s.period_start)
+                                  - CASE s.frequency WHEN 'weekly' THEN $2::INTEGER
+                                                     ELSE $3::INTEGER END, 'YYYY-MM-DD')
+                          AND s.period_start
+                     WHERE s.id = ANY($1)
+                     ORDER BY s.id, c.period_start",
+                    &[
+                        &signal_ids,
+                        &reach(weekly_reach_days),
+                        &reach(daily_reach_days),
+                    ],
+                )
+                .await
+                .map_err(backend("read the signals' trends"))?;
+            Ok(rows
+                .iter()
+                .map(|r| TrendPoint {
+                    signal_id: r.get(0),
+                    period_start: r.get(1),
+                    reports: u32::try_from(r.get::<_, i32>(2)).unwrap_or(0),
+                })
+                .collect())
+        })
+    }
+
+    fn triage(&mut self, t: &NewTriage<'_>) -> Result<Option<String>> {
+        self.run(async {
+            in_transaction!(self, "triage a signal", |tx| {
+                // Locks the signal: concurrent actions on it apply one after the other, and
+                // its status is always that of its latest status-changing action.
+                let Some(row) = tx
+                    .query_opt(
+                        "UPDATE signals SET status = COALESCE($2, status) WHERE id = $1
+                         RETURNING status",
+                        &[&t.signal_id, &t.action.status()],
+                    )
+                    .await
+                    .map_err(backend("update a signal status"))?
+                else {
+                    return Ok(None);
+                };
+                tx.execute(
+                    r#"INSERT INTO signal_triage (signal_id, action, note, assignee, "user", at)
+                       VALUES ($1, $2, $3, $4, $5, $6)"#,
+                    &[
+                        &t.signal_id,
+                        &t.action.as_str(),
+                        &t.note.map(text),
+                        &t.assignee.map(text),
+                        &text(t.user),
+                        &waspada_store::now_ms(),
+                    ],
+                )
+                .await
+                .map_err(backend("record a triage action"))?;
+                Ok(Some(row.get::<_, String>(0)))
+            })
+        })
+    }
+
+    fn triage_history(&self, signal_id: i64) -> Result<Vec<TriageRow>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    format!(
+                        "SELECT {TRIAGE_COLUMNS} FROM signal_triage WHERE signal_id = $1
+                         ORDER BY at, id"
+                    )
+                    .as_str(),
+                    &[&signal_id],
+                )
+                .await
+                .map_err(backend("read triage history"))?
+                .iter()
+                .map(triage_from_row)
+                .collect())
+        })
+    }
+
+    fn escalations(&self, signal_id: i64) -> Result<Vec<i64>> {
+        self.run(async {
+            ids(
+                &*self.client().await?,
+                "SELECT at FROM signal_triage WHERE signal_id = $1 AND action = 'escalate'
+                 ORDER BY at, id",
+                signal_id,
+                "read escalations",
+            )
+            .await
+        })
+    }
+
+    fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>> {
+        self.run(async { read::events(&*self.client().await?, filter).await })
+    }
+
+    fn count_events(&self, filter: &EventFilter) -> Result<u64> {
+        self.run(async { read::count_events(&*self.client().await?, filter).await })
+    }
+
+    fn event(&self, id: i64) -> Result<Option<EventRow>> {
+        self.run(async { read::event(&*self.client().await?, id).await })
+    }
+
+    fn events_version(&self) -> Result<String> {
+        // The SQLite store's fingerprint, and the latest change: every report attached
+        // sets its event's `updated_at`.
+        self.run(async {
+            let r = self
+                .client()
+                .await?
+                .query_one(
+                    "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(n_reports), 0)::BIGINT,
+                            COUNT(*) FILTER (WHERE klb_declared), COALESCE(MAX(last_date), ''),
+                            COALESCE(MAX(updated_at), 0)
+                     FROM events",
+                    &[],
+                )
+                .await
+                .map_err(backend("read the events' version"))?;
+            Ok(format!(
+                "{}:{}:{}:{}:{}:{}",
+                r.get::<_, i64>(0),
+                r.get::<_, i64>(1),
+                r.get::<_, i64>(2),
+                r.get::<_, i64>(3),
+                r.get::<_, String>(4),
+                r.get::<_, i64>(5)
+            ))
+        })
+    }
+
+    fn event_reports(&self, event_id: i64) -> Result<Vec<ReportRow>> {
+        self.run(async { read::event_reports(&*self.client().await?, event_id).await })
+    }
+
+    fn latest_event_reports(&self, event_id: i64, limit: usize) -> Result<Vec<ReportRow>> {
+        self.run(async {
+            let mut out = read::reports_of(&*self.client().await?, event_id, Some(limit)).await?;
+            out.reverse();
+            Ok(out)
+        })
+    }
+
+    fn article(&self, id: i64) -> Result<Option<ArticleRecord>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(
+                    format!("{} WHERE a.id = $1", read::ARTICLE_SELECT).as_str(),
+                    &[&id],
+                )
+                .await
+                .map_err(backend("read an article"))?
+                .as_ref()
+                .map(read::article_from_row))
+        })
+    }
+
+    fn article_brief(&self, id: i64) -> Result<Option<ArticleBrief>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(
+                    "SELECT id, canonical_url, source, title, clean_text, language, published
+                     FROM articles WHERE id = $1",
+                    &[&id],
+                )
+                .await
+                .map_err(backend("read an article"))?
+                .map(|r| ArticleBrief {
+                    id: r.get(0),
+                    url: r.get(1),
+                    source: r.get(2),
+                    title: r.get(3),
+                    clean_text: r.get(4),
+                    language: r.get(5),
+                    published: r.get(6),
+                }))
+        })
+    }
+
+    fn article_urls(&self, id: i64) -> Result<Vec<String>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    r#"SELECT url FROM article_urls WHERE article_id = $1 ORDER BY url COLLATE "C""#,
+                    &[&id],
+                )
+                .await
+                .map_err(backend("read article URLs"))?
+                .iter()
+                .map(|r| r.get(0))
+                .collect())
+        })
+    }
+
+    fn article_event_ids(&self, id: i64) -> Result<Vec<i64>> {
+        self.run(async {
+            ids(
+                &*self.client().await?,
+                "SELECT DISTINCT event_id FROM reports WHERE article_id = $1 ORDER BY event_id",
+                id,
+                "read the events of an article",
+            )
+            .await
+        })
+    }
+
+    fn series_points(
+        &self,
+        disease_id: &str,
+        area_level: &str,
+        area_code: &str,
+        frequency: &str,
+    ) -> Result<Vec<(String, u32)>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    "SELECT period_start, reports FROM series_counts
+                     WHERE disease_id = $1 AND area_level = $2 AND area_code = $3
+                       AND frequency = $4
+                     ORDER BY period_start",
+                    &[
+                        &text(disease_id),
+                        &text(area_level),
+                        &text(area_code),
+                        &text(frequency),
+                    ],
+                )
+                .await
+                .map_err(backend("read a series"))?
+                .iter()
+                .map(|r| (r.get(0), u32::try_from(r.get::<_, i32>(1)).unwrap_or(0)))
+                .collect())
+        })
+    }
+
+    fn latest_report_date(&self) -> Result<Option<String>> {
+        self.run(async { read::latest_report_date(&*self.client().await?).await })
+    }
+
+    fn sources(&self) -> Result<Vec<SourceRow>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    "SELECT id, name, url, kind, country, language FROM sources ORDER BY name",
+                    &[],
+                )
+                .await
+                .map_err(backend("list sources"))?
+                .iter()
+                .map(|r| SourceRow {
+                    id: r.get(0),
+                    name: r.get(1),
+                    url: r.get(2),
+                    kind: r.get(3),
+                    country: r.get(4),
+                    language: r.get(5),
+                })
+                .collect())
+        })
+    }
+
+    fn source_fetch_states(&self, source_id: i64) -> Result<Vec<FetchState>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    format!(
+                        "SELECT {FETCH_COLUMNS} FROM fetch_state WHERE source_id = $1 ORDER BY url"
+                    )
+                    .as_str(),
+                    &[&source_id],
+                )
+                .await
+                .map_err(backend("read fetch state"))?
+                .iter()
+                .map(fetch_from_row)
+                .collect())
+        })
+    }
+
+    fn source_article_counts(&self, source_id: i64, since_ms: i64) -> Result<(i64, i64)> {
+        self.run(async {
+            let r = self
+                .client()
+                .await?
+                .query_one(
+                    "SELECT COUNT(*), COUNT(*) FILTER (WHERE fetched_at >= $2)
+                     FROM articles WHERE source_id = $1",
+                    &[&source_id, &since_ms],
+                )
+                .await
+                .map_err(backend("count a source's articles"))?;
+            Ok((r.get(0), r.get(1)))
+        })
+    }
+
+    fn outlets(&self, limit: usize) -> Result<Vec<OutletRow>> {
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    r#"SELECT source, COUNT(*), MAX(published COLLATE "C") FROM articles
+                       WHERE source IS NOT NULL
+                       GROUP BY source ORDER BY COUNT(*) DESC, source COLLATE "C" LIMIT $1"#,
+                    &[&big(limit)],
+                )
+                .await
+                .map_err(backend("list outlets"))?
+                .iter()
+                .map(|r| OutletRow {
+                    name: r.get(0),
+                    articles: r.get(1),
+                    last_published: r.get(2),
+                })
+                .collect())
+        })
+    }
+
+    fn add_user(
+        &mut self,
+        name: &str,
+        role: Role,
+        password_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        // The unique index on lower(name) decides, whoever adds the same name at once.
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(
+                    "INSERT INTO users (name, role, password_hash, created_at, password_changed_at)
+                     VALUES ($1, $2, $3, $4, $4)
+                     ON CONFLICT ((lower(name))) DO NOTHING
+                     RETURNING id",
+                    &[&text(name), &role.as_str(), &text(password_hash), &now],
+                )
+                .await
+                .map_err(backend("add a user"))?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn users(&self) -> Result<Vec<UserRow>> {
+        self.run(async {
+            self.client()
+                .await?
+                .query(
+                    format!(
+                        r#"SELECT {USER_COLUMNS} FROM users ORDER BY lower(name) COLLATE "C", id"#
+                    )
+                    .as_str(),
+                    &[],
+                )
+                .await
+                .map_err(backend("list users"))?
+                .iter()
+                .map(user_from_row)
+                .collect()
+        })
+    }
+
+    fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        let Some(name) = key(name) else {
+            return Ok(None);
+        };
+        self.run(async {
+            self.client()
+                .await?
+                .query_opt(
+                    format!(
+                        "SELECT {USER_COLUMNS}, password_hash FROM users
+                         WHERE lower(name) = lower($1)"
+                    )
+                    .as_str(),
+                    &[&name],
+                )
+                .await
+                .map_err(backend("look up a user"))?
+                .map(|r| {
+                    Ok(Credentials {
+                        user: user_from_row(&r)?,
+                        password_hash: r.get(6),
+                    })
+                })
+                .transpose()
+        })
+    }
+
+    fn set_password(&mut self, name: &str, password_hash: &str, now: i64) -> Result<bool> {
+        let Some(name) = key(name) else {
+            return Ok(false);
+        };
+        self.run(async {
+            in_transaction!(self, "change a password", |tx| {
+                // Two statements: the second's snapshot, taken after the first waited for a
+                // login in progress on this user, also sees that login's new session.
+                let users: Vec<i64> = tx
+                    .query(
+                        "UPDATE users SET password_hash = $2, password_changed_at = $3
+                         WHERE lower(name) = lower($1) RETURNING id",
+                        &[&name, &text(password_hash), &now],
+                    )
+                    .await
+                    .map_err(backend("change a password"))?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                tx.execute("DELETE FROM sessions WHERE user_id = ANY($1)", &[&users])
+                    .await
+                    .map_err(backend("end the sessions of a user"))?;
+                Ok(!users.is_empty())
+            })
+        })
+    }
+
+    fn set_role(&mut self, id: i64, role: Role) -> Result<UserChange> {
+        self.run(self.change_user(id, None, Some(role)))
+    }
+
+    fn set_disabled(&mut self, id: i64, disabled: bool) -> Result<UserChange> {
+        self.run(self.change_user(id, Some(disabled), None))
+    }
+
+    fn create_session(
+        &mut self,
+        id_hash: &str,
+        user_id: i64,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<()> {
+        self.run(async {
+            in_transaction!(self, "open a session", |tx| {
+                // The user's row first: a password change or a disabling in progress ends
+                // this session too, once it commits.
+                tx.execute(
+                    "UPDATE users SET last_login_at = $2 WHERE id = $1",
+                    &[&user_id, &now],
+                )
+                .await
+                .map_err(backend("record a login"))?;
+                tx.execute(
+                    "INSERT INTO sessions (id_hash, user_id, created_at, expires_at)
+                     VALUES ($1, $2, $3, $4)",
+                    &[&text(id_hash), &user_id, &now, &expires_at],
+                )
+                .await
+                .map_err(backend("open a session"))?;
+                tx.execute("DELETE FROM sessions WHERE expires_at <= $1", &[&now])
+                    .await
+                    .map_err(backend("clear expired sessions"))?;
+                Ok(())
+            })
+        })
+    }
+
+    fn session_user(&self, id_hash: &str, now: i64) -> Result<Option<SessionUser>> {
+        let Some(id_hash) = key(id_hash) else {
+            return Ok(None);
+        };
+        self.run(async {
+            self.client()
+                .await?
+                .query_opt(
+                    "SELECT u.id, u.name, u.role, s.expires_at FROM sessions s
+                     JOIN users u ON u.id = s.user_id
+                     WHERE s.id_hash = $1 AND s.expires_at > $2 AND NOT u.disabled",
+                    &[&id_hash, &now],
+                )
+                .await
+                .map_err(backend("look up a session"))?
+                .map(|r| {
+                    Ok(SessionUser {
+                        user_id: r.get(0),
+                        name: r.get(1),
+                        role: role_of(&r, 2)?,
+                        expires_at: r.get(3),
+                    })
+                })
+                .transpose()
+        })
+    }
+
+    fn end_session(&mut self, id_hash: &str) -> Result<bool> {
+        let Some(id_hash) = key(id_hash) else {
+            return Ok(false);
+        };
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .execute("DELETE FROM sessions WHERE id_hash = $1", &[&id_hash])
+                .await
+                .map_err(backend("end a session"))?
+                > 0)
+        })
+    }
+
+    fn add_token(
+        &mut self,
+        name: &str,
+        role: Role,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        // The unique index on live names decides, whoever adds the same name at once.
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(
+                    "INSERT INTO api_tokens (name, role, token_hash, created_at)
+                     VALUES ($1, $2, $3, $4)
+                     ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
+                     RETURNING id",
+                    &[&text(name), &role.as_str(), &text(token_hash), &now],
+                )
+                .await
+                .map_err(backend("add a token"))?
+                .map(|r| r.get(0)))
+        })
+    }
+
+    fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {
+        let Some(token_hash) = key(token_hash) else {
+            return Ok(None);
+        };
+        self.run(async {
+            self.client()
+                .await?
+                .query_opt(
+                    format!(
+                        "SELECT {TOKEN_COLUMNS} FROM api_tokens
+                         WHERE token_hash = $1 AND revoked_at IS NULL"
+                    )
+                    .as_str(),
+                    &[&token_hash],
+                )
+                .await
+                .map_err(backend("look up a token"))?
+                .as_ref()
+                .map(token_from_row)
+                .transpose()
+        })
+    }
+
+    fn tokens(&self) -> Result<Vec<TokenRow>> {
+        self.run(async {
+            self.client()
+                .await?
+                .query(
+                    format!(
+                        r#"SELECT {TOKEN_COLUMNS} FROM api_tokens
+                           ORDER BY revoked_at IS NOT NULL, name COLLATE "C", id"#
+                    )
+                    .as_str(),
+                    &[],
+                )
+                .await
+                .map_err(backend("list tokens"))?
+                .iter()
+                .map(token_from_row)
+                .collect()
+        })
+    }
+
+    fn revoke_token(&mut self, name: &str, now: i64) -> Result<bool> {
+        let Some(name) = key(name) else {
+            return Ok(false);
+        };
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .execute(
+                    "UPDATE api_tokens SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
+                    &[&name, &now],
+                )
+                .await
+                .map_err(backend("revoke a token"))?
+                > 0)
+        })
+    }
+
+    fn add_subscription(&mut self, s: &NewSubscription) -> Result<Subscription> {
+        fn opt(v: &Option<String>) -> Option<Cow<'_, str>> {
+            v.as_deref().map(text)
+        }
+        let diseases = s.diseases.join(",");
+        self.run(async {
+            let row = self
+                .client()
+                .await?
+                .query_one(
+                    format!(
+                        r#"INSERT INTO subscriptions ("user", language, diseases, place_code,
+                               min_severity, trigger, channel, email, digest, webhook_url,
+                               webhook_secret, webhook_format, feed_token, created_at)
+                           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                           RETURNING {SUBSCRIPTION_COLUMNS}"#
+                    )
+                    .as_str(),
+                    &[
+                        &text(&s.user),
+                        &text(&s.language),
+                        &text(&diseases),
+                        &opt(&s.place_code),
+                        &text(&s.min_severity),
+                        &text(&s.trigger),
+                        &text(&s.channel),
+                        &opt(&s.email),
+                        &opt(&s.digest),
+                        &opt(&s.webhook_url),
+                        &opt(&s.webhook_secret),
+                        &opt(&s.webhook_format),
+                        &opt(&s.feed_token),
+                        &waspada_store::now_ms(),
+                    ],
+                )
+                .await
+                .map_err(backend("record a subscription"))?;
+            Ok(subscription_from_row(&row))
+        })
+    }
+
+    fn subscriptions(&self, user: Option<&str>) -> Result<Vec<Subscription>> {
+        let user: Option<Cow<'_, str>> = user.map(text);
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(
+                    format!(
+                        r#"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+                           WHERE deleted_at IS NULL AND ($1::TEXT IS NULL OR "user" = $1::TEXT)
+                           ORDER BY id"#
+                    )
+                    .as_str(),
+                    &[&user],
+                )
+                .await
+                .map_err(backend("list subscriptions"))?
+                .iter()
+                .map(subscription_from_row)
+                .collect())
+        })
+    }
+
+    fn subscription_by_feed_token(&self, token: &str) -> Result<Option<Subscription>> {
+        let Some(token) = key(token) else {
+            return Ok(None);
+        };
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query_opt(
+                    format!(
+                        "SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions
+                         WHERE feed_token = $1 AND channel = 'atom' AND deleted_at IS NULL"
+                    )
+                    .as_str(),
+                    &[&token],
+                )
+                .await
+                .map_err(backend("find a feed"))?
+                .as_ref()
+                .map(subscription_from_row))
+        })
+    }
+
+    fn delete_subscription(&mut self, id: i64, user: Option<&str>) -> Result<bool> {
+        let user: Option<Cow<'_, str>> = user.map(text);
+        self.run(async {
+            in_transaction!(self, "delete a subscription", |tx| {
+                let deleted = tx
+                    .execute(
+                        r#"UPDATE subscriptions SET deleted_at = $3
+                           WHERE id = $1 AND deleted_at IS NULL
+                             AND ($2::TEXT IS NULL OR "user" = $2::TEXT)"#,
+                        &[&id, &user, &waspada_store::now_ms()],
+                    )
+                    .await
+                    .map_err(backend("delete a subscription"))?;
+                // Only the alerts of a subscription deleted now: a refused delete (another
+                // user's subscription) leaves them as they were.
+                if deleted > 0 {
+                    tx.execute(
+                        "UPDATE alerts SET status = 'cancelled', next_attempt_at = NULL
+                         WHERE subscription_id = $1 AND status = 'pending'",
+                        &[&id],
+                    )
+                    .await
+                    .map_err(backend("cancel the alerts of a deleted subscription"))?;
+                }
+                Ok(deleted > 0)
+            })
+        })
+    }
+
+    fn alerts(&self, f: &AlertFilter) -> Result<Vec<AlertRow>> {
+        let (clause, mut args) = alert_where(f);
+        // 0: no limit, as the SQLite store reads it.
+        let limit = if f.limit == 0 { i64::MAX } else { big(f.limit) };
+        let offset = big(f.offset);
+        args.push(&limit);
+        args.push(&offset);
+        let n = args.len();
+        let sql = format!(
+            "SELECT {ALERT_COLUMNS} FROM alerts{clause}
+             ORDER BY created_at DESC, id DESC LIMIT ${} OFFSET ${n}",
+            n - 1
+        );
+        self.run(async {
+            Ok(self
+                .client()
+                .await?
+                .query(sql.as_str(), &args)
+                .await
+                .map_err(backend("list alerts"))?
+                .iter()
+                .map(alert_from_row)
+                .collect())
+        })
+    }
+
+    fn count_alerts(&self, f: &AlertFilter) -> Result<usize> {
+        let (clause, args) = alert_where(f);
+        self.run(async {
+            let n: i64 = self
+                .client()
+                .await?
+                .query_one(
+                    format!("SELECT COUNT(*) FROM alerts{clause}").as_str(),
+                    &args,
+                )
+                .await
+                .map_err(backend("count alerts"))?
+                .get(0);
+            Ok(usize::try_from(n).unwrap_or(0))
+        })
+    }
+}
