@@ -17,7 +17,7 @@ use std::sync::{Mutex, OnceLock};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use sha2::{Digest, Sha256};
-use waspada_store::{Role, Store, StoreError};
+use waspada_store::{Role, StoreError, Workplace};
 
 /// Shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -160,7 +160,7 @@ pub(crate) fn verify_nothing(password: &str) {
 
 /// Adds user `name` with `role` and `password` (checked, then hashed). Returns the id.
 pub fn create_user(
-    store: &mut Store,
+    store: &mut dyn Workplace,
     name: &str,
     role: Role,
     password: &str,
@@ -174,7 +174,11 @@ pub fn create_user(
 }
 
 /// Gives user `name` a new password and ends the user's sessions.
-pub fn change_password(store: &mut Store, name: &str, password: &str) -> Result<(), AccountError> {
+pub fn change_password(
+    store: &mut dyn Workplace,
+    name: &str,
+    password: &str,
+) -> Result<(), AccountError> {
     check_password(name, password)?;
     let hash = hash_password(password)?;
     if store.set_password(name, &hash, waspada_store::now_ms())? {
@@ -186,7 +190,11 @@ pub fn change_password(store: &mut Store, name: &str, password: &str) -> Result<
 
 /// Makes an API token acting as `name` with `role`, and returns it: the only time it
 /// exists in clear text (the store keeps its hash).
-pub fn create_token(store: &mut Store, name: &str, role: Role) -> Result<String, AccountError> {
+pub fn create_token(
+    store: &mut dyn Workplace,
+    name: &str,
+    role: Role,
+) -> Result<String, AccountError> {
     check_name(name)?;
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
     store

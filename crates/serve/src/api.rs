@@ -109,7 +109,7 @@ async fn list_signals(
     Q(p): Q<SignalParams>,
 ) -> Result<Json<query::Page<query::SignalView>>, ApiError> {
     state
-        .with_store(move |s| query::signals(s, &p, Lang::En, false))
+        .with_workplace(move |s| query::signals(s, &p, Lang::En, false))
         .await
         .map(Json)
 }
@@ -119,7 +119,7 @@ async fn signals_csv(
     Q(p): Q<SignalParams>,
 ) -> Result<Response, ApiError> {
     let page = state
-        .with_store(move |s| query::signals(s, &p, Lang::En, true))
+        .with_workplace(move |s| query::signals(s, &p, Lang::En, true))
         .await?;
     Ok(csv_response(
         export::signals_csv(&page.items)?,
@@ -132,7 +132,7 @@ async fn get_signal(
     Id(id): Id,
 ) -> Result<Json<query::SignalDetail>, ApiError> {
     state
-        .with_store(move |s| query::signal_detail(s, id, Lang::En))
+        .with_workplace(move |s| query::signal_detail(s, id, Lang::En))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no signal {id}")))
@@ -202,7 +202,7 @@ pub(crate) async fn triage(
         _ => {}
     }
     state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let status = s.triage(&NewTriage {
                 signal_id: id,
                 action,
@@ -236,7 +236,7 @@ async fn list_events(
     Q(p): Q<EventParams>,
 ) -> Result<Json<query::Page<query::EventView>>, ApiError> {
     state
-        .with_store(move |s| query::events(s, &p, Lang::En, false))
+        .with_workplace(move |s| query::events(s, &p, Lang::En, false))
         .await
         .map(Json)
 }
@@ -246,7 +246,7 @@ async fn events_csv(
     Q(p): Q<EventParams>,
 ) -> Result<Response, ApiError> {
     let page = state
-        .with_store(move |s| query::events(s, &p, Lang::En, true))
+        .with_workplace(move |s| query::events(s, &p, Lang::En, true))
         .await?;
     Ok(csv_response(export::events_csv(&page.items)?, "events.csv"))
 }
@@ -262,7 +262,7 @@ async fn events_geojson(
     let key = raw.unwrap_or_default();
     let cache = state.geojson_cache.clone();
     let answer = state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let version = s.events_version()?;
             if let Some(hit) = cache.get(&key, &version) {
                 return Ok(hit);
@@ -301,7 +301,7 @@ async fn get_event(
     Id(id): Id,
 ) -> Result<Json<query::EventDetail>, ApiError> {
     state
-        .with_store(move |s| query::event_detail(s, id, Lang::En, None))
+        .with_workplace(move |s| query::event_detail(s, id, Lang::En, None))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no event {id}")))
@@ -312,7 +312,7 @@ async fn get_article(
     Id(id): Id,
 ) -> Result<Json<query::ArticleDetail>, ApiError> {
     state
-        .with_store(move |s| query::article_detail(s, id))
+        .with_workplace(move |s| query::article_detail(s, id))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::not_found(format!("no article {id}")))
@@ -323,7 +323,7 @@ async fn get_series(
     Q(p): Q<SeriesParams>,
 ) -> Result<Json<query::SeriesView>, ApiError> {
     state
-        .with_store(move |s| query::series(s, &p, Lang::En))
+        .with_workplace(move |s| query::series(s, &p, Lang::En))
         .await
         .map(Json)
 }
@@ -333,7 +333,7 @@ async fn get_sources(
 ) -> Result<Json<query::SourcesView>, ApiError> {
     let now = waspada_store::now_ms();
     state
-        .with_store(move |s| query::sources(s, now))
+        .with_workplace(move |s| query::sources(s, now))
         .await
         .map(Json)
 }
@@ -345,7 +345,7 @@ async fn search(
     state.search_index()?;
     let st = state.clone();
     state
-        .with_store(move |s| query::search(s, st.search_index()?, &p, Lang::En))
+        .with_workplace(move |s| query::search(s, st.search_index()?, &p, Lang::En))
         .await
         .map(Json)
 }

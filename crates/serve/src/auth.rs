@@ -212,7 +212,7 @@ async fn authenticate(
                 )
             })?;
         let hash = sha256_hex(&token);
-        let row = state.with_store(move |s| Ok(s.token(&hash)?)).await?;
+        let row = state.with_workplace(move |s| Ok(s.token(&hash)?)).await?;
         return match row {
             Some(t) => Ok(Some((
                 Identity {
@@ -235,7 +235,7 @@ async fn authenticate(
     let hash = sha256_hex(&id);
     let now = waspada_store::now_ms();
     let user = state
-        .with_store(move |s| Ok(s.session_user(&hash, now)?))
+        .with_workplace(move |s| Ok(s.session_user(&hash, now)?))
         .await?;
     Ok(user.map(|u| {
         (

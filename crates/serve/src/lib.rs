@@ -4,11 +4,13 @@
 //!
 //! # Shape, and why
 //!
-//! - **Read replicas of nothing.** The server reads the same SQLite file the pipeline
-//!   writes. The store runs in WAL mode, so readers never block the ingest and the ingest
-//!   never blocks readers. A `rusqlite::Connection` is not `Sync`, so requests borrow a
-//!   [`waspada_store::Store`] from a small pool and run their queries on Tokio's blocking
-//!   threads ([`tokio::task::spawn_blocking`]): a slow query never stalls the event loop.
+//! - **One interface to the store, two stores.** Handlers read and write through
+//!   [`waspada_store::Workplace`]. Embedded ([`AppState::open`]), that is the SQLite file
+//!   the pipeline writes, in WAL mode, so readers never block the ingest; scaled out
+//!   ([`AppState::shared`]), it is PostgreSQL, which any number of `waspada serve`
+//!   processes share (sessions, triage and users included), so they can sit behind one
+//!   load balancer. The work runs on Tokio's blocking threads
+//!   ([`tokio::task::spawn_blocking`]): a slow query never stalls the event loop.
 //! - **The search index is opened read-only** (a `SearchIndex` takes the write lock only
 //!   when it writes) and reloaded before each search, so it sees what the ingest committed.
 //! - **Server-rendered pages, no build step.** Pages are askama templates compiled into the
@@ -83,18 +85,19 @@ use waspada_pipeline::DataDir;
 use waspada_search::SearchIndex;
 
 pub use api::API_ROUTES;
+pub use db::Workplaces;
 pub use error::{ApiError, ServeError};
 
 /// Largest request body accepted (JSON or form), in bytes. Triage requests are tiny; the
 /// push-ingest endpoint sets its own larger limit ([`push::PUSH_MAX_BODY_BYTES`]).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// What every request handler shares: the data directory, a pool of store connections,
-/// the search index and display settings.
+/// What every request handler shares: the store (embedded or shared), the search index
+/// and display settings.
 #[derive(Clone)]
 pub struct AppState {
-    /// The data directory served.
-    pub data_dir: DataDir,
+    /// The data directory served; `None` when the store is shared ([`AppState::shared`]).
+    pub data_dir: Option<DataDir>,
     /// The data are synthetic (the demo): every page says so in a banner.
     pub synthetic: bool,
     /// Session cookies carry `Secure` (the default). Turn off only for plain HTTP on a
@@ -106,7 +109,9 @@ pub struct AppState {
     /// The scale-out queue's dead letters, listed on the Sources page (`None`: the
     /// embedded deployment, which has no queue).
     pub dead_letters: Option<Arc<dyn dead_letters::DeadLetters>>,
-    pool: Arc<db::Pool>,
+    workplaces: Arc<dyn Workplaces>,
+    /// The embedded store's pool again, for what needs SQLite itself (push ingest).
+    embedded: Option<Arc<db::Pool>>,
     throttle: Arc<accounts::Throttle>,
     search: Arc<Result<SearchIndex, String>>,
     geojson_cache: Arc<cache::ResponseCache>,
@@ -120,22 +125,38 @@ impl AppState {
     pub fn open(dir: &Path) -> Result<AppState, ServeError> {
         let data_dir = DataDir::create(dir)?;
         let store = data_dir.store()?;
-        let pool = db::Pool::new(data_dir.store_path(), store);
-        let search = SearchIndex::open_or_create(data_dir.index_path()).map_err(|e| e.to_string());
+        let pool = Arc::new(db::Pool::new(data_dir.store_path(), store));
+        let index = data_dir.index_path();
+        let mut state = AppState::with_parts(pool.clone(), &index);
+        state.data_dir = Some(data_dir);
+        state.embedded = Some(pool);
+        Ok(state)
+    }
+
+    /// Serves a shared store (the scale-out deployment: PostgreSQL, which any number of
+    /// `waspada serve` processes use at once) and the search index at `index_dir`, which
+    /// the cluster's indexer writes. The caller has brought the store's schema up to date.
+    pub fn shared(workplaces: Arc<dyn Workplaces>, index_dir: &Path) -> AppState {
+        AppState::with_parts(workplaces, index_dir)
+    }
+
+    fn with_parts(workplaces: Arc<dyn Workplaces>, index_dir: &Path) -> AppState {
+        let search = SearchIndex::open_or_create(index_dir).map_err(|e| e.to_string());
         if let Err(e) = &search {
             tracing::warn!("search is unavailable: {e}");
         }
-        Ok(AppState {
-            data_dir,
+        AppState {
+            data_dir: None,
             synthetic: false,
             secure_cookies: true,
             alerts: waspada_alert::AlertsConfig::default(),
             dead_letters: None,
-            pool: Arc::new(pool),
+            workplaces,
+            embedded: None,
             throttle: Arc::new(accounts::Throttle::default()),
             search: Arc::new(search),
             geojson_cache: Arc::default(),
-        })
+        }
     }
 
     /// The search index, or why it is unavailable.

@@ -117,7 +117,7 @@ async fn login_submit(State(state): State<AppState>, ui: Ui, req: Request) -> Re
     let password = form.password;
     let who = name.clone();
     let result = state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let creds = s.credentials(&who)?.filter(|c| !c.user.disabled);
             let Some(c) = creds else {
                 accounts::verify_nothing(&password);
@@ -157,7 +157,9 @@ async fn login_submit(State(state): State<AppState>, ui: Ui, req: Request) -> Re
 /// Ends the session in the store and deletes the cookie.
 async fn logout(State(state): State<AppState>, req: Request) -> Response {
     if let Some(hash) = cookie(req.headers(), SESSION_COOKIE).map(sha256_hex)
-        && let Err(e) = state.with_store(move |s| Ok(s.end_session(&hash)?)).await
+        && let Err(e) = state
+            .with_workplace(move |s| Ok(s.end_session(&hash)?))
+            .await
     {
         return e.into_response();
     }

@@ -427,7 +427,7 @@ async fn signals_page(State(state): State<AppState>, ui: Ui, Q(f): Q<SignalParam
     let p = f.clone();
     let lang = ui.lang;
     match state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let page = query::signals(s, &p, lang, false)?;
             let trends = Trends::read(s, &page.items, lang)?;
             Ok((page, trends))
@@ -477,7 +477,7 @@ async fn signal_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respo
     let ui = ui.with_nav("signals");
     let lang = ui.lang;
     match state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let Some(d) = query::signal_detail(s, id, lang)? else {
                 return Ok(None);
             };
@@ -533,7 +533,7 @@ async fn triage_form(
     // htmx swaps the row: re-render it with the new status, or with the error beside it.
     let error = result.err().map(|e| e.message);
     let lang = ui.lang;
-    let row = state.with_store(move |s| {
+    let row = state.with_workplace(move |s| {
         let Some(signal) = query::signal(s, id, lang)? else {
             return Ok(None);
         };
@@ -556,7 +556,7 @@ async fn event_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respon
     let ui = ui.with_nav("map");
     let lang = ui.lang;
     match state
-        .with_store(move |s| query::event_detail(s, id, lang, Some(EVENT_PAGE_REPORTS)))
+        .with_workplace(move |s| query::event_detail(s, id, lang, Some(EVENT_PAGE_REPORTS)))
         .await
     {
         Ok(Some(d)) => {
@@ -575,7 +575,7 @@ async fn event_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Respon
 async fn article_page(State(state): State<AppState>, ui: Ui, Id(id): Id) -> Response {
     let ui = ui.with_nav("search");
     match state
-        .with_store(move |s| query::article_detail(s, id))
+        .with_workplace(move |s| query::article_detail(s, id))
         .await
     {
         Ok(Some(a)) => {
@@ -605,7 +605,7 @@ async fn map_page(State(state): State<AppState>, ui: Ui, Q(mut f): Q<EventParams
     if f.since.is_none() && f.until.is_none() {
         // The store lists events latest first: the first one has the latest date.
         let latest = state
-            .with_store(|s| {
+            .with_workplace(|s| {
                 let filter = waspada_store::EventFilter {
                     limit: 1,
                     ..waspada_store::EventFilter::default()
@@ -653,7 +653,7 @@ async fn timeline_page(
     if blank(&f.disease) || blank(&f.area) {
         // Default: the series of the top-ranked signal, so the page is never empty.
         let top = state
-            .with_store(|s| {
+            .with_workplace(|s| {
                 query::signals(
                     s,
                     &SignalParams {
@@ -714,7 +714,7 @@ async fn search_page(State(state): State<AppState>, ui: Ui, Q(f): Q<SearchParams
     let st = state.clone();
     let p = f.clone();
     let view: SearchView = match state
-        .with_store(move |s| query::search(s, st.search_index()?, &p, lang))
+        .with_workplace(move |s| query::search(s, st.search_index()?, &p, lang))
         .await
     {
         Ok(v) => v,
@@ -778,7 +778,7 @@ async fn sources_page(State(state): State<AppState>, ui: Ui) -> Response {
         state.dead_letters.as_ref(),
         crate::dead_letters::READ_TIMEOUT,
     );
-    let (v, dead) = tokio::join!(state.with_store(move |s| query::sources(s, now)), dead);
+    let (v, dead) = tokio::join!(state.with_workplace(move |s| query::sources(s, now)), dead);
     match v {
         Ok(v) => ui.render(&SourcesPage {
             ui: ui.clone(),

@@ -155,15 +155,27 @@ pub(crate) async fn push_articles(
         ));
     }
     tracing::info!("{} pushed {} article(s)", who.user, received.len());
-    let data_dir = state.data_dir.clone();
+    let Some(data_dir) = state.data_dir.clone() else {
+        return Err(shared_store_refusal());
+    };
     state
-        .with_store(move |store| {
+        .with_embedded_store(move |store| {
             // A poisoned lock only means an earlier push panicked; the store is transactional.
             let _writer = WRITER.lock().unwrap_or_else(|p| p.into_inner());
             store_received(store, &data_dir, received)
         })
-        .await
+        .await?
+        .ok_or_else(shared_store_refusal)
         .map(Json)
+}
+
+/// Scaled out, articles enter through the queue's analyse stage, which the workers share.
+fn shared_store_refusal() -> ApiError {
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "this server reads a shared (PostgreSQL) store: articles enter a cluster through its \
+         analyse stage (`waspada publish --config waspada.toml FILES`), not through here",
+    )
 }
 
 enum BodyKind {

@@ -1,19 +1,21 @@
 //! Read queries shared by the JSON API, the exports and the pages: request parameters,
 //! their validation, and the views returned.
 //!
-//! The store's typed API covers single rows; lists with filters, paging and counts are
-//! SQL here, over `Store::connection` (read-only statements).
+//! The SQL lives behind [`Workplace`] (the embedded store or PostgreSQL); here are the
+//! parameters' rules and the views' shapes, the same whichever store answers.
 
 use std::collections::BTreeSet;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use rusqlite::{OptionalExtension, params_from_iter};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use waspada_kb::KnowledgeBase;
 use waspada_search::{FacetCount, Query, SearchIndex, Snippet};
-use waspada_store::{EventFilter, EventRow, ReportRow, SourceRow, Store, StoreError, TriageRow};
+use waspada_store::{
+    EventFilter, EventRow, ReportRow, SignalQuery, SignalSort, SignalSummary, SourceRow, TriageRow,
+    Workplace,
+};
 
 use crate::ApiError;
 use crate::i18n::Lang;
@@ -54,15 +56,6 @@ fn page(limit: Option<usize>, offset: Option<usize>) -> Result<(usize, usize), A
         )));
     }
     Ok((limit, offset.unwrap_or(0)))
-}
-
-fn sql_err(context: &'static str) -> impl FnOnce(rusqlite::Error) -> ApiError {
-    move |source| {
-        ApiError::from(StoreError::Sql {
-            action: context,
-            source,
-        })
-    }
 }
 
 /// One page of a list.
@@ -150,42 +143,32 @@ pub struct SignalView {
     pub event_ids: Vec<i64>,
 }
 
-const SIGNAL_SELECT: &str = "SELECT s.id, s.disease_id, s.area_level, s.area_code, s.frequency,
-        s.period_start, s.method, s.observed, s.expected, s.upperbound, s.score, s.explanation,
-        s.status, s.detected_at,
-        (SELECT COALESCE(SUM(e.n_stories), 0) FROM signal_events se
-             JOIN events e ON e.id = se.event_id WHERE se.signal_id = s.id),
-        (SELECT group_concat(se.event_id) FROM signal_events se WHERE se.signal_id = s.id)
-     FROM signals s";
-
-fn signal_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignalView> {
-    let links: Option<String> = r.get(15)?;
-    let mut event_ids: Vec<i64> = links
-        .unwrap_or_default()
-        .split(',')
-        .filter_map(|s| s.parse().ok())
-        .collect();
-    event_ids.sort_unstable();
-    Ok(SignalView {
-        id: r.get(0)?,
-        disease_id: r.get(1)?,
+fn signal_view(s: SignalSummary) -> SignalView {
+    let SignalSummary {
+        signal: r,
+        detected_at,
+        n_stories,
+    } = s;
+    SignalView {
+        id: r.id,
+        disease_id: r.disease_id,
         disease_name: String::new(),
-        area_level: r.get(2)?,
-        area_code: r.get(3)?,
+        area_level: r.area_level,
+        area_code: r.area_code,
         place_name: String::new(),
-        frequency: r.get(4)?,
-        period_start: r.get(5)?,
-        method: r.get(6)?,
-        observed: r.get(7)?,
-        expected: r.get(8)?,
-        upperbound: r.get(9)?,
-        score: r.get(10)?,
-        explanation: r.get(11)?,
-        status: r.get(12)?,
-        detected_at: r.get(13)?,
-        n_stories: r.get(14)?,
-        event_ids,
-    })
+        frequency: r.frequency,
+        period_start: r.period_start,
+        method: r.method,
+        observed: r.observed,
+        expected: r.expected,
+        upperbound: r.upperbound,
+        score: r.score,
+        explanation: r.explanation,
+        status: r.status,
+        detected_at,
+        n_stories,
+        event_ids: r.event_ids,
+    }
 }
 
 fn name_signal(mut s: SignalView, lang: Lang) -> SignalView {
@@ -196,7 +179,7 @@ fn name_signal(mut s: SignalView, lang: Lang) -> SignalView {
 
 /// Signals matching `p`, one page (or up to [`MAX_EXPORT_ROWS`] when `export`).
 pub fn signals(
-    store: &Store,
+    store: &dyn Workplace,
     p: &SignalParams,
     lang: Lang,
     export: bool,
@@ -206,110 +189,55 @@ pub fn signals(
     } else {
         page(p.limit, p.offset)?
     };
-    let mut clauses = Vec::new();
-    let mut args: Vec<String> = Vec::new();
-    let arg = |v: String, args: &mut Vec<String>| {
-        args.push(v);
-        args.len()
-    };
-    if let Some(d) = given(&p.disease) {
-        let n = arg(d.to_string(), &mut args);
-        clauses.push(format!("s.disease_id = ?{n}"));
+    if let Some(st) = given(&p.status)
+        && !STATUSES.contains(&st)
+    {
+        return Err(ApiError::bad_request(format!(
+            "status must be one of {}, not {st:?}",
+            STATUSES.join(", ")
+        )));
     }
-    if let Some(a) = given(&p.area) {
-        let n = arg(a.to_string(), &mut args);
-        clauses.push(format!(
-            "(s.area_code = ?{n} OR substr(s.area_code, 1, length(?{n}) + 1) = ?{n} || '.'
-              OR EXISTS (SELECT 1 FROM signal_events se JOIN events e ON e.id = se.event_id
-                         WHERE se.signal_id = s.id AND e.country = ?{n}))"
-        ));
-    }
-    if let Some(st) = given(&p.status) {
-        if !STATUSES.contains(&st) {
-            return Err(ApiError::bad_request(format!(
-                "status must be one of {}, not {st:?}",
-                STATUSES.join(", ")
-            )));
-        }
-        let n = arg(st.to_string(), &mut args);
-        clauses.push(format!("s.status = ?{n}"));
-    }
-    if let Some(d) = date_param("since", &p.since)? {
-        let n = arg(d, &mut args);
-        clauses.push(format!("s.period_start >= ?{n}"));
-    }
-    if let Some(d) = date_param("until", &p.until)? {
-        let n = arg(d, &mut args);
-        clauses.push(format!("s.period_start <= ?{n}"));
-    }
-    if let Some(m) = given(&p.method) {
-        let n = arg(m.to_string(), &mut args);
-        clauses.push(format!("s.method = ?{n}"));
-    }
-    let order = match given(&p.sort).unwrap_or("rank") {
-        "rank" => {
-            // Within a period: a declared KLB first, then deaths, then statistical
-            // aberrations, and a disease merely new to an area last.
-            "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
-             s.period_start DESC,
-             CASE s.method WHEN 'rule-klb-declared' THEN 0 WHEN 'rule-deaths' THEN 1
-                           WHEN 'rule-new-area' THEN 3 ELSE 2 END,
-             s.observed - COALESCE(s.expected, 0) DESC, s.id"
-        }
-        "recent" => "s.period_start DESC, s.id DESC",
-        "score" => "s.score DESC NULLS LAST, s.id",
-        "excess" => "s.observed - COALESCE(s.expected, 0) DESC, s.id",
-        "observed" => "s.observed DESC, s.id",
+    let sort = match given(&p.sort).unwrap_or("rank") {
+        "rank" => SignalSort::Rank,
+        "recent" => SignalSort::Recent,
+        "score" => SignalSort::Score,
+        "excess" => SignalSort::Excess,
+        "observed" => SignalSort::Observed,
         other => {
             return Err(ApiError::bad_request(format!(
                 "sort must be rank, recent, score, excess or observed, not {other:?}"
             )));
         }
     };
-    let filter = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", clauses.join(" AND "))
+    let owned = |v: &Option<String>| given(v).map(str::to_string);
+    let q = SignalQuery {
+        disease: owned(&p.disease),
+        area: owned(&p.area),
+        status: owned(&p.status),
+        since: date_param("since", &p.since)?,
+        until: date_param("until", &p.until)?,
+        method: owned(&p.method),
+        sort,
+        limit,
+        offset,
     };
-    let conn = store.connection();
-    let total: i64 = conn
-        .query_row(
-            &format!("SELECT COUNT(*) FROM signals s{filter}"),
-            params_from_iter(&args),
-            |r| r.get(0),
-        )
-        .map_err(sql_err("count signals"))?;
-    let sql = format!("{SIGNAL_SELECT}{filter} ORDER BY {order} LIMIT {limit} OFFSET {offset}");
-    let mut stmt = conn
-        .prepare(&sql)
-        .map_err(sql_err("prepare listing signals"))?;
-    let items = stmt
-        .query_map(params_from_iter(&args), signal_from_row)
-        .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-        .map_err(sql_err("list signals"))?
-        .into_iter()
-        .map(|s| name_signal(s, lang))
-        .collect();
+    let (total, rows) = store.signal_list(&q)?;
     Ok(Page {
         total: total as usize,
         limit,
         offset,
-        items,
+        items: rows
+            .into_iter()
+            .map(|s| name_signal(signal_view(s), lang))
+            .collect(),
     })
 }
 
 /// One signal.
-pub fn signal(store: &Store, id: i64, lang: Lang) -> Result<Option<SignalView>, ApiError> {
-    store
-        .connection()
-        .query_row(
-            &format!("{SIGNAL_SELECT} WHERE s.id = ?1"),
-            [id],
-            signal_from_row,
-        )
-        .optional()
-        .map_err(sql_err("read a signal"))
-        .map(|s| s.map(|s| name_signal(s, lang)))
+pub fn signal(store: &dyn Workplace, id: i64, lang: Lang) -> Result<Option<SignalView>, ApiError> {
+    Ok(store
+        .signal_summary(id)?
+        .map(|s| name_signal(signal_view(s), lang)))
 }
 
 /// A signal with its events and triage history.
@@ -325,7 +253,11 @@ pub struct SignalDetail {
 }
 
 /// One signal with its events and history.
-pub fn signal_detail(store: &Store, id: i64, lang: Lang) -> Result<Option<SignalDetail>, ApiError> {
+pub fn signal_detail(
+    store: &dyn Workplace,
+    id: i64,
+    lang: Lang,
+) -> Result<Option<SignalDetail>, ApiError> {
     let Some(signal) = signal(store, id, lang)? else {
         return Ok(None);
     };
@@ -407,7 +339,7 @@ pub fn severity(e: &EventRow) -> &'static str {
 
 /// Events matching `p`, latest first: one page, or up to [`MAX_EXPORT_ROWS`] when `export`.
 pub fn events(
-    store: &Store,
+    store: &dyn Workplace,
     p: &EventParams,
     lang: Lang,
     export: bool,
@@ -473,7 +405,7 @@ pub struct EventDetail {
 ///
 /// `latest_reports` keeps only the newest reports (a page); `None` reads the whole history.
 pub fn event_detail(
-    store: &Store,
+    store: &dyn Workplace,
     id: i64,
     lang: Lang,
     latest_reports: Option<usize>,
@@ -497,27 +429,13 @@ pub fn event_detail(
             date: r.date.clone(),
         })
         .collect();
-    let signal_ids = ids(
-        store,
-        "SELECT signal_id FROM signal_events WHERE event_id = ?1 ORDER BY signal_id",
-        id,
-    )?;
+    let signal_ids = store.event_signal_ids(id)?;
     Ok(Some(EventDetail {
         event: EventView::new(event, lang),
         reports,
         articles,
         signal_ids,
     }))
-}
-
-fn ids(store: &Store, sql: &str, id: i64) -> Result<Vec<i64>, ApiError> {
-    let mut stmt = store
-        .connection()
-        .prepare_cached(sql)
-        .map_err(sql_err("prepare reading links"))?;
-    stmt.query_map([id], |r| r.get(0))
-        .and_then(|rows| rows.collect())
-        .map_err(sql_err("read links"))
 }
 
 // ---------------------------------------------------------------- articles
@@ -627,7 +545,7 @@ pub fn evidence(analysis: &Value) -> Vec<Evidence> {
 }
 
 /// One article with its analysis and evidence.
-pub fn article_detail(store: &Store, id: i64) -> Result<Option<ArticleDetail>, ApiError> {
+pub fn article_detail(store: &dyn Workplace, id: i64) -> Result<Option<ArticleDetail>, ApiError> {
     let Some(a) = store.article(id)? else {
         return Ok(None);
     };
@@ -643,11 +561,7 @@ pub fn article_detail(store: &Store, id: i64) -> Result<Option<ArticleDetail>, A
         .filter_map(|r| r.as_str().map(str::to_string))
         .collect();
     let urls = store.article_urls(id)?;
-    let event_ids = ids(
-        store,
-        "SELECT DISTINCT event_id FROM reports WHERE article_id = ?1 ORDER BY event_id",
-        id,
-    )?;
+    let event_ids = store.article_event_ids(id)?;
     Ok(Some(ArticleDetail {
         id: a.id,
         title: a.title,
@@ -738,7 +652,7 @@ fn period_of(date: Date, weekly: bool) -> Date {
 }
 
 /// A dense series.
-pub fn series(store: &Store, p: &SeriesParams, lang: Lang) -> Result<SeriesView, ApiError> {
+pub fn series(store: &dyn Workplace, p: &SeriesParams, lang: Lang) -> Result<SeriesView, ApiError> {
     let disease = given(&p.disease).ok_or_else(|| ApiError::bad_request("disease is required"))?;
     let area = given(&p.area)
         .ok_or_else(|| ApiError::bad_request("area is required (e.g. 32.05, 32 or IDN)"))?;
@@ -758,20 +672,7 @@ pub fn series(store: &Store, p: &SeriesParams, lang: Lang) -> Result<SeriesView,
         s.parse::<Date>()
             .map_err(|_| ApiError::internal("reading a series date", s))
     };
-    let conn = store.connection();
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT period_start, reports FROM series_counts
-             WHERE disease_id = ?1 AND area_level = ?2 AND area_code = ?3 AND frequency = ?4
-             ORDER BY period_start",
-        )
-        .map_err(sql_err("prepare reading a series"))?;
-    let stored: Vec<(String, u32)> = stmt
-        .query_map([disease, level, area, frequency], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(sql_err("read a series"))?;
+    let stored = store.series_points(disease, level, area, frequency)?;
     let since = date_param("since", &p.since)?
         .map(|d| parse(&d))
         .transpose()?;
@@ -899,45 +800,12 @@ pub struct SourcesView {
 pub const STALE_HOURS: i64 = 48;
 
 /// Every source with its health, and the outlets.
-pub fn sources(store: &Store, now_ms: i64) -> Result<SourcesView, ApiError> {
-    let conn = store.connection();
+pub fn sources(store: &dyn Workplace, now_ms: i64) -> Result<SourcesView, ApiError> {
     let mut out = Vec::new();
-    let mut fetch_stmt = conn
-        .prepare_cached(
-            "SELECT url, source_id, etag, last_modified, last_attempt_at, last_success_at,
-                    last_status, last_error, consecutive_failures, next_attempt_at,
-                    items_seen, items_new
-             FROM fetch_state WHERE source_id = ?1 ORDER BY url",
-        )
-        .map_err(sql_err("prepare reading fetch state"))?;
     let week_ago = now_ms - 7 * 24 * 3600 * 1000;
     for source in store.sources()? {
-        let fetches: Vec<waspada_store::FetchState> = fetch_stmt
-            .query_map([source.id], |r| {
-                Ok(waspada_store::FetchState {
-                    url: r.get(0)?,
-                    source_id: r.get(1)?,
-                    etag: r.get(2)?,
-                    last_modified: r.get(3)?,
-                    last_attempt_at: r.get(4)?,
-                    last_success_at: r.get(5)?,
-                    last_status: r.get(6)?,
-                    last_error: r.get(7)?,
-                    consecutive_failures: r.get(8)?,
-                    next_attempt_at: r.get(9)?,
-                    items_seen: r.get(10)?,
-                    items_new: r.get(11)?,
-                })
-            })
-            .and_then(|rows| rows.collect())
-            .map_err(sql_err("read fetch state"))?;
-        let (articles, recent): (i64, i64) = conn
-            .query_row(
-                "SELECT COUNT(*), COALESCE(SUM(fetched_at >= ?2), 0) FROM articles WHERE source_id = ?1",
-                [source.id, week_ago],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(sql_err("count a source's articles"))?;
+        let fetches = store.source_fetch_states(source.id)?;
+        let (articles, recent) = store.source_article_counts(source.id, week_ago)?;
         let last_success_at = fetches.iter().filter_map(|f| f.last_success_at).max();
         let last_attempt_at = fetches.iter().filter_map(|f| f.last_attempt_at).max();
         let consecutive_failures = fetches
@@ -975,22 +843,15 @@ pub fn sources(store: &Store, now_ms: i64) -> Result<SourcesView, ApiError> {
             source,
         });
     }
-    let mut stmt = conn
-        .prepare(
-            "SELECT source, COUNT(*), MAX(published) FROM articles WHERE source IS NOT NULL
-             GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT 200",
-        )
-        .map_err(sql_err("prepare listing outlets"))?;
-    let outlets = stmt
-        .query_map([], |r| {
-            Ok(Outlet {
-                name: r.get(0)?,
-                articles: r.get(1)?,
-                last_published: r.get(2)?,
-            })
+    let outlets = store
+        .outlets(200)?
+        .into_iter()
+        .map(|o| Outlet {
+            name: o.name,
+            articles: o.articles,
+            last_published: o.last_published,
         })
-        .and_then(|rows| rows.collect())
-        .map_err(sql_err("list outlets"))?;
+        .collect();
     Ok(SourcesView {
         sources: out,
         outlets,
@@ -1084,7 +945,7 @@ pub struct SearchView {
 
 /// Runs a search and reads the hits' articles.
 pub fn search(
-    store: &Store,
+    store: &dyn Workplace,
     index: &SearchIndex,
     p: &SearchParams,
     lang: Lang,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
-use waspada_store::{Role, Store, UserChange, UserRow};
+use waspada_store::{Role, UserChange, UserRow, Workplace};
 
 use crate::accounts::{self, AccountError, FREE_ACCOUNT_FAILURES};
 use crate::api::Id;
@@ -55,7 +55,7 @@ struct UsersPage {
 
 async fn users_view(state: &AppState, ui: Ui, error: Option<ApiError>) -> Response {
     let ui = ui.with_nav("settings");
-    let users = match state.with_store(|s| Ok(s.users()?)).await {
+    let users = match state.with_workplace(|s| Ok(s.users()?)).await {
         Ok(u) => u,
         Err(e) => return ui.error(e),
     };
@@ -120,7 +120,7 @@ async fn add_user(
     };
     let name = f.name.trim().to_string();
     let added = state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             accounts::create_user(s, &name, role, &f.password).map_err(account_error)?;
             tracing::info!("{} added user {name} ({role})", who.user);
             Ok(())
@@ -187,9 +187,13 @@ async fn apply(
     state: &AppState,
     ui: Ui,
     id: i64,
-    change: impl FnOnce(&mut Store) -> Result<UserChange, ApiError> + Send + 'static,
+    change: impl FnOnce(&mut dyn Workplace) -> Result<UserChange, ApiError> + Send + 'static,
 ) -> Response {
-    match state.with_store(change).await.map(|c| change_error(c, id)) {
+    match state
+        .with_workplace(change)
+        .await
+        .map(|c| change_error(c, id))
+    {
         Ok(None) => Redirect::to("/settings/users").into_response(),
         Ok(Some(e)) | Err(e) => users_view(state, ui, Some(e)).await,
     }
@@ -226,7 +230,7 @@ pub struct Users {
 }
 
 pub(crate) async fn list_users(State(state): State<AppState>) -> Result<Json<Users>, ApiError> {
-    let users = state.with_store(|s| Ok(s.users()?)).await?;
+    let users = state.with_workplace(|s| Ok(s.users()?)).await?;
     Ok(Json(Users { users }))
 }
 
@@ -299,7 +303,7 @@ async fn change_own_password(
     }
     let name = who.user.clone();
     let changed = state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let creds = s.credentials(&name)?.filter(|c| !c.user.disabled);
             let Some(c) = creds else {
                 return Ok(false);

@@ -17,7 +17,7 @@ use waspada_alert::atom::{FeedEntry, feed_xml};
 use waspada_alert::cap::{CapContext, alert_xml};
 use waspada_alert::webhook::random_token;
 use waspada_alert::{Lang, Severity, SignalFacts};
-use waspada_store::{AlertFilter, AlertRow, NewSubscription, Store, Subscription};
+use waspada_store::{AlertFilter, AlertRow, NewSubscription, Subscription, Workplace};
 
 use crate::api::{Id, J, Q};
 use crate::auth::Identity;
@@ -215,7 +215,7 @@ async fn create(
 ) -> Result<CreatedSubscription, ApiError> {
     let (new, secret) = new_subscription(&body, &who.user)?;
     let stored = state
-        .with_store(move |s| Ok(s.add_subscription(&new)?))
+        .with_workplace(move |s| Ok(s.add_subscription(&new)?))
         .await?;
     Ok(CreatedSubscription {
         view: view(state, stored),
@@ -226,7 +226,7 @@ async fn create(
 async fn list(state: &AppState, who: &Identity) -> Result<Vec<SubscriptionView>, ApiError> {
     let user = who.user.clone();
     let subs = state
-        .with_store(move |s| Ok(s.subscriptions(Some(&user))?))
+        .with_workplace(move |s| Ok(s.subscriptions(Some(&user))?))
         .await?;
     Ok(subs.into_iter().map(|s| view(state, s)).collect())
 }
@@ -234,7 +234,7 @@ async fn list(state: &AppState, who: &Identity) -> Result<Vec<SubscriptionView>,
 async fn remove(state: &AppState, id: i64, who: &Identity) -> Result<(), ApiError> {
     let user = who.user.clone();
     let deleted = state
-        .with_store(move |s| Ok(s.delete_subscription(id, Some(&user))?))
+        .with_workplace(move |s| Ok(s.delete_subscription(id, Some(&user))?))
         .await?;
     if deleted {
         Ok(())
@@ -335,7 +335,7 @@ pub(crate) async fn list_alerts(
         offset,
     };
     state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             Ok(AlertPage {
                 total: s.count_alerts(&f)?,
                 limit,
@@ -347,7 +347,7 @@ pub(crate) async fn list_alerts(
         .map(Json)
 }
 
-fn cap_for(store: &Store, state: &AppState, id: i64) -> Result<String, ApiError> {
+fn cap_for(store: &dyn Workplace, state: &AppState, id: i64) -> Result<String, ApiError> {
     let Some((signal, detected_at)) = store.signal_with_time(id)? else {
         return Err(ApiError::not_found(format!("no signal {id}")));
     };
@@ -379,7 +379,7 @@ pub(crate) async fn signal_cap(
     Id(id): Id,
 ) -> Result<Response, ApiError> {
     let st = state.clone();
-    let xml = state.with_store(move |s| cap_for(s, &st, id)).await?;
+    let xml = state.with_workplace(move |s| cap_for(s, &st, id)).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
         xml,
@@ -402,7 +402,7 @@ async fn feed(State(state): State<AppState>, Path(file): Path<String>) -> Respon
     let token = token.to_string();
     let st = state.clone();
     let result = state
-        .with_store(move |s| {
+        .with_workplace(move |s| {
             let Some(sub) = s.subscription_by_feed_token(&token)? else {
                 return Ok(None);
             };

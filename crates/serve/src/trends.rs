@@ -2,16 +2,15 @@
 //!
 //! A signal flags one period of one series (disease × area × frequency); its trend is the
 //! same series over the [`TREND_WEEKS`] weeks or [`TREND_DAYS`] days that end with that
-//! period. The page is load-tested, so the points of every row come from ONE query: the
-//! page's signals by id, each joined to its series through the primary key of
-//! `series_counts` (disease, level, area, frequency, period). No query per row, and the
-//! statement is the same for every page, so it is prepared once per connection.
+//! period. The page is load-tested, so the points of every row come from ONE query
+//! ([`Workplace::signal_trends`]: the page's signals by id, each joined to its series
+//! through the primary key of `series_counts`), not one per row.
 
 use std::collections::HashMap;
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use waspada_store::{Store, StoreError};
+use waspada_store::Workplace;
 
 use crate::ApiError;
 use crate::i18n::Lang;
@@ -32,27 +31,16 @@ fn shape(frequency: &str) -> Option<(usize, i64)> {
     }
 }
 
-/// How far before its own period a trend of this frequency starts, as an SQLite date
-/// modifier (`-77 days`).
-fn reach(frequency: &str) -> String {
+/// How many days before its own period a trend of this frequency starts.
+fn reach(frequency: &str) -> i64 {
     let (n, step) = shape(frequency).unwrap_or((1, 1));
-    format!("-{} days", (n as i64 - 1) * step)
+    (n as i64 - 1) * step
 }
-
-/// `?1` the signal ids (a JSON array), `?2` and `?3` the [`reach`] of weekly and daily
-/// trends; answers (signal, period, reports) for the stored periods of each window.
-const TRENDS_SQL: &str = "SELECT s.id, c.period_start, c.reports
-     FROM signals s JOIN series_counts c
-       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
-      AND c.area_code = s.area_code AND c.frequency = s.frequency
-      AND c.period_start BETWEEN date(s.period_start, CASE s.frequency WHEN 'weekly' THEN ?2 ELSE ?3 END)
-                             AND s.period_start
-     WHERE s.id IN (SELECT value FROM json_each(?1))";
 
 /// Every signal's counts over its window, oldest first and with zeros where nothing was
 /// reported, by signal id. Signals with an unknown frequency or a bad date get none.
 pub fn signal_trends(
-    store: &Store,
+    store: &dyn Workplace,
     signals: &[SignalView],
 ) -> Result<HashMap<i64, Vec<u32>>, ApiError> {
     // Each signal's first period, step and counts (zeros until read).
@@ -74,33 +62,12 @@ pub fn signal_trends(
     if windows.is_empty() {
         return Ok(HashMap::new());
     }
-    let ids = format!(
-        "[{}]",
-        windows
-            .keys()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(",")
-    );
-    let sql_err = |source| {
-        ApiError::from(StoreError::Sql {
-            action: "read the signals' trends",
-            source,
-        })
-    };
-    let mut stmt = store
-        .connection()
-        .prepare_cached(TRENDS_SQL)
-        .map_err(sql_err)?;
-    let mut rows = stmt
-        .query(rusqlite::params![ids, reach("weekly"), reach("daily")])
-        .map_err(sql_err)?;
-    while let Some(r) = rows.next().map_err(sql_err)? {
-        let id: i64 = r.get(0).map_err(sql_err)?;
-        let period: String = r.get(1).map_err(sql_err)?;
-        let reports: u32 = r.get(2).map_err(sql_err)?;
-        let (Some((first, step, counts)), Ok(at)) = (windows.get_mut(&id), period.parse::<Date>())
-        else {
+    let ids: Vec<i64> = windows.keys().copied().collect();
+    for point in store.signal_trends(&ids, reach("weekly"), reach("daily"))? {
+        let (Some((first, step, counts)), Ok(at)) = (
+            windows.get_mut(&point.signal_id),
+            point.period_start.parse::<Date>(),
+        ) else {
             continue;
         };
         let days = i64::from((at - *first).get_days());
@@ -109,7 +76,7 @@ pub fn signal_trends(
                 .ok()
                 .and_then(|i| counts.get_mut(i))
         {
-            *slot = reports;
+            *slot = point.reports;
         }
     }
     Ok(windows
@@ -154,7 +121,11 @@ impl Trends {
     }
 
     /// Reads the signals' counts ([`signal_trends`]: one query) and draws them.
-    pub fn read(store: &Store, signals: &[SignalView], lang: Lang) -> Result<Trends, ApiError> {
+    pub fn read(
+        store: &dyn Workplace,
+        signals: &[SignalView],
+        lang: Lang,
+    ) -> Result<Trends, ApiError> {
         Ok(Trends::new(signals, &signal_trends(store, signals)?, lang))
     }
 
@@ -167,6 +138,7 @@ impl Trends {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use waspada_store::Store;
 
     fn signal(id: i64, frequency: &str, period: &str) -> SignalView {
         SignalView {
@@ -282,36 +254,5 @@ mod tests {
                 .contains("aria-label=\"Tren 30 hari: 0, ")
         );
         assert!(id.get(&4).is_none());
-    }
-
-    #[test]
-    fn the_query_walks_the_series_primary_key() {
-        let (_dir, store) = store_with(&[], &[]);
-        let plan: Vec<String> = store
-            .connection()
-            .prepare(&format!("EXPLAIN QUERY PLAN {TRENDS_SQL}"))
-            .unwrap()
-            .query_map(
-                rusqlite::params!["[1, 2]", reach("weekly"), reach("daily")],
-                |r| r.get::<_, String>(3),
-            )
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join("\n");
-        assert!(
-            plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
-            "{plan}"
-        );
-        assert!(
-            plan.contains("SEARCH c USING PRIMARY KEY (disease_id=? AND area_level=? AND area_code=? AND frequency=? AND period_start>? AND period_start<?)"),
-            "{plan}"
-        );
-        assert!(
-            !plan.contains("SCAN c") && !plan.contains("SCAN s"),
-            "{plan}"
-        );
-        assert_eq!(reach("weekly"), "-77 days");
-        assert_eq!(reach("daily"), "-29 days");
     }
 }

@@ -60,7 +60,7 @@ async fn get(app: &axum::Router, uri: &str) -> Answer {
 fn fresh() -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();
     let state = AppState::open(dir.path()).unwrap();
-    let mut store = state.data_dir.store().unwrap();
+    let mut store = state.data_dir.as_ref().unwrap().store().unwrap();
     let token = create_token(&mut store, "mitra", Role::Analyst).unwrap();
     let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     let app = router(state).layer(axum::middleware::map_request(

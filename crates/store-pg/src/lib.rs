@@ -133,6 +133,23 @@ impl PgRecords {
     }
 }
 
+/// Where a connection URL points, for messages and logs, without its password:
+/// `PostgreSQL at db.internal:5432/waspada`.
+pub fn describe_url(url: &str) -> String {
+    let Ok(c) = url.parse::<tokio_postgres::Config>() else {
+        return "PostgreSQL (unreadable connection URL)".into();
+    };
+    let host = match c.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = c.get_ports().first().copied().unwrap_or(5432);
+    let db = c.get_dbname().or(c.get_user()).unwrap_or("postgres");
+    format!("PostgreSQL at {host}:{port}/{db}")
+}
+
 /// Brings the schema of the database at `url` up to date and opens a pool of `pool_size`
 /// connections (at least 1) to it: what [`PgRecords`] and [`PgWorkplace`] connect with.
 async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {

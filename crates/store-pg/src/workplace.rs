@@ -40,6 +40,7 @@ use crate::{ATTEMPTS, DEFAULT_POOL_SIZE, LOCK_SPACE, LOCK_USERS, open_pool, pool
 /// Make it with [`PgWorkplace::connect`] (inside a runtime) or
 /// [`PgRecords::workplace`](crate::PgRecords::workplace) (sharing a pool); call its
 /// methods from blocking threads only (see the [module](self) docs).
+#[derive(Clone)]
 pub struct PgWorkplace {
     pool: Pool,
     handle: Handle,

@@ -326,6 +326,18 @@ pub fn signal_order(sort: SignalSort) -> &'static str {
     }
 }
 
+/// The trend points of a page of signals in ONE statement, through the primary key of
+/// `series_counts`; `?1` the signal ids as a JSON array (so the statement is the same for
+/// every page and prepared once), `?2` and `?3` how far back weekly and daily windows reach
+/// (`-77 days`).
+const TRENDS_SQL: &str = "SELECT s.id, c.period_start, c.reports
+     FROM signals s JOIN series_counts c
+       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+      AND c.area_code = s.area_code AND c.frequency = s.frequency
+      AND c.period_start BETWEEN date(s.period_start, CASE s.frequency WHEN 'weekly' THEN ?2 ELSE ?3 END)
+                             AND s.period_start
+     WHERE s.id IN (SELECT value FROM json_each(?1))";
+
 fn ids(store: &Store, sql: &'static str, id: i64, action: &'static str) -> Result<Vec<i64>> {
     let mut stmt = store
         .connection()
@@ -420,15 +432,6 @@ impl Workplace for Store {
         weekly_reach_days: i64,
         daily_reach_days: i64,
     ) -> Result<Vec<TrendPoint>> {
-        // One statement for every signal of a page, through the primary key of
-        // `series_counts`; the ids travel as one JSON array so the statement is cached.
-        const SQL: &str = "SELECT s.id, c.period_start, c.reports
-             FROM signals s JOIN series_counts c
-               ON c.disease_id = s.disease_id AND c.area_level = s.area_level
-              AND c.area_code = s.area_code AND c.frequency = s.frequency
-              AND c.period_start BETWEEN date(s.period_start, CASE s.frequency WHEN 'weekly' THEN ?2 ELSE ?3 END)
-                                     AND s.period_start
-             WHERE s.id IN (SELECT value FROM json_each(?1))";
         if signal_ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -443,7 +446,7 @@ impl Workplace for Store {
         let reach = |days: i64| format!("-{} days", days.max(0));
         let mut stmt = self
             .connection()
-            .prepare_cached(SQL)
+            .prepare_cached(TRENDS_SQL)
             .map_err(StoreError::sql("prepare reading the signals' trends"))?;
         stmt.query_map(
             params![list, reach(weekly_reach_days), reach(daily_reach_days)],
@@ -698,5 +701,38 @@ impl Workplace for Store {
 
     fn count_alerts(&self, f: &AlertFilter) -> Result<usize> {
         Store::count_alerts(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_trends_query_walks_the_series_primary_key() {
+        let store = Store::in_memory().unwrap();
+        let plan: Vec<String> = store
+            .connection()
+            .prepare(&format!("EXPLAIN QUERY PLAN {TRENDS_SQL}"))
+            .unwrap()
+            .query_map(params!["[1, 2]", "-77 days", "-29 days"], |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let plan = plan.join("\n");
+        assert!(
+            plan.contains("SEARCH s USING INTEGER PRIMARY KEY"),
+            "{plan}"
+        );
+        assert!(
+            plan.contains("SEARCH c USING PRIMARY KEY (disease_id=? AND area_level=? AND area_code=? AND frequency=? AND period_start>? AND period_start<?)"),
+            "{plan}"
+        );
+        assert!(
+            !plan.contains("SCAN c") && !plan.contains("SCAN s"),
+            "{plan}"
+        );
     }
 }

@@ -20,3 +20,4 @@ pub mod signals;
 pub mod status;
 pub mod token;
 pub mod user;
+pub mod workplace;

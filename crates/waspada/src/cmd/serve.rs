@@ -1,7 +1,9 @@
 //! `waspada serve`: the HTTP JSON API and the dashboard over a data directory.
 //!
-//! With a NATS URL in `[cluster]` of the configuration (or `WASPADA_NATS_URL`), the
-//! Sources page also lists the scale-out queue's dead letters.
+//! With a PostgreSQL URL in `[cluster]` of the configuration (or `WASPADA_POSTGRES_URL`),
+//! it serves the cluster's shared store and the search index at `index_dir` instead of a
+//! data directory: any number of servers can then run behind one load balancer. With a
+//! NATS URL, the Sources page also lists the scale-out queue's dead letters.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -13,9 +15,11 @@ use waspada_pipeline::config::ClusterConfig;
 use waspada_queue::{JetStreamQueue, Queue, QueueOptions};
 use waspada_serve::AppState;
 use waspada_serve::dead_letters::{DeadLetterRow, DeadLetters, ReadFuture};
+use waspada_store::Workplace;
 
 use super::cluster::ConfigArgs;
 use super::data::DataArgs;
+use super::workplace::{self, SharedWorkplaces};
 
 /// Arguments of `waspada serve`.
 #[derive(clap::Args)]
@@ -91,34 +95,76 @@ impl DeadLetters for NatsDeadLetters {
 
 /// Runs the command until Ctrl-C.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let dir = args.data.existing()?;
     if args.plain_http && !args.addr.ip().is_loopback() {
         bail!(
             "--plain-http is only allowed on a loopback address (127.0.0.1): elsewhere session \
              cookies must only travel over HTTPS"
         );
     }
-    let mut state = AppState::open(dir.root()).context("cannot open the data directory")?;
-    state.secure_cookies = !args.plain_http;
     let cluster = args.config.load()?.cluster;
+    let runtime = workplace::runtime()?;
+    let (mut state, users) = match &cluster.postgres_url {
+        // Scaled out: the cluster's PostgreSQL and the index its indexer writes.
+        Some(url) => {
+            let Some(index_dir) = &cluster.index_dir else {
+                bail!(
+                    "no index_dir: a server of a cluster reads the search index that \
+                     `waspada worker --stage index` writes; set index_dir in [cluster] of \
+                     waspada.toml or WASPADA_INDEX_DIR"
+                );
+            };
+            let shared = workplace::connect(&runtime, url)?;
+            println!(
+                "store: {} (shared); search index: {}",
+                waspada_store_pg::describe_url(url),
+                index_dir.display()
+            );
+            let users = shared.users()?;
+            let state = AppState::shared(Arc::new(SharedWorkplaces(shared)), index_dir);
+            (state, users)
+        }
+        None => {
+            let dir = args.data.existing()?;
+            let state = AppState::open(dir.root()).context("cannot open the data directory")?;
+            (state, dir.store()?.users()?)
+        }
+    };
+    state.secure_cookies = !args.plain_http;
     if let Some(url) = &cluster.nats_url {
         println!("dead letters: from NATS at {url} (Sources page)");
         state.dead_letters = Some(Arc::new(NatsDeadLetters::new(&cluster, url)));
     }
-    let users = dir.store()?.users()?;
     if !users.iter().any(|u| !u.disabled) {
         eprintln!(
             "warning: nobody can log in yet: add a user with \
-             `waspada user add NAME --role admin --data {}`",
-            dir.root().display()
+             `waspada user add NAME --role admin{}`",
+            if cluster.postgres_url.is_some() {
+                " --config waspada.toml".to_string()
+            } else {
+                format!(" --data {}", args.data.dir.display())
+            }
         );
     }
-    serve(state, args.addr, None)?;
+    serve_on(&runtime, state, args.addr, None)?;
     Ok(ExitCode::SUCCESS)
 }
 
 /// Serves `state` on `addr`, printing where (and `login`, a line on how to log in).
 pub fn serve(state: AppState, addr: SocketAddr, login: Option<&str>) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    serve_on(&runtime, state, addr, login)
+}
+
+/// [`serve`] on a runtime of the caller's (the one a shared store's client runs on).
+fn serve_on(
+    runtime: &tokio::runtime::Runtime,
+    state: AppState,
+    addr: SocketAddr,
+    login: Option<&str>,
+) -> Result<()> {
     if !addr.ip().is_loopback() {
         eprintln!(
             "warning: serving plain HTTP on {addr}: put a reverse proxy with HTTPS in front \
@@ -130,10 +176,6 @@ pub fn serve(state: AppState, addr: SocketAddr, login: Option<&str>) -> Result<(
         println!("{login}");
     }
     println!("press Ctrl-C to stop");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
     runtime
         .block_on(waspada_serve::serve_state(state, addr))
         .with_context(|| format!("cannot serve on {addr}"))?;

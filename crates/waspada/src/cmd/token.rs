@@ -7,8 +7,8 @@ use anyhow::{Result, bail};
 use waspada_serve::accounts;
 use waspada_store::Role;
 
-use super::data::DataArgs;
 use super::user::parse_role;
+use super::workplace::WorkplaceArgs;
 
 /// Arguments of `waspada token`.
 #[derive(clap::Args)]
@@ -23,7 +23,7 @@ pub enum Action {
     /// Make a token and print it (once: it cannot be shown again).
     Add {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// Who the token acts as, in triage histories (letters, digits, . - _ @).
         name: String,
         /// viewer (reads), analyst (also triages), admin (also manages users).
@@ -33,14 +33,14 @@ pub enum Action {
     /// Revoke the live token with this name: it stops working at once.
     Revoke {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// The token's name.
         name: String,
     },
     /// List tokens (names and roles; the tokens themselves are not stored).
     List {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -48,7 +48,7 @@ pub enum Action {
 }
 
 impl Action {
-    fn data(&self) -> &DataArgs {
+    fn data(&self) -> &WorkplaceArgs {
         match self {
             Action::Add { data, .. } | Action::Revoke { data, .. } | Action::List { data, .. } => {
                 data
@@ -59,13 +59,14 @@ impl Action {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let dir = args.action.data().open()?;
-    let mut store = dir.store()?;
+    let mut opened = args.action.data().open()?;
+    let place = std::mem::take(&mut opened.place);
+    let store = &mut *opened.workplace;
     match args.action {
         Action::Add { name, role, .. } => {
-            let token = accounts::create_token(&mut store, &name, role)?;
+            let token = accounts::create_token(store, &name, role)?;
             eprintln!(
-                "token {name} ({role}) made; keep it secret, it is shown only this once. \
+                "token {name} ({role}) made in {place}; keep it secret, it is shown only this once. \
                  Send it as `Authorization: Bearer <token>`:"
             );
             println!("{token}");

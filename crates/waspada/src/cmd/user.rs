@@ -8,7 +8,7 @@ use anyhow::{Context, Result, bail};
 use waspada_serve::accounts;
 use waspada_store::{Role, UserChange};
 
-use super::data::DataArgs;
+use super::workplace::WorkplaceArgs;
 
 /// Arguments of `waspada user`.
 #[derive(clap::Args)]
@@ -24,7 +24,7 @@ pub enum Action {
     /// standard input with --password-stdin.
     Add {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// Login name (letters, digits, . - _ @).
         name: String,
         /// viewer (reads), analyst (also triages), admin (also manages users).
@@ -37,7 +37,7 @@ pub enum Action {
     /// List users.
     List {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -45,7 +45,7 @@ pub enum Action {
     /// Set a user's password (ends the user's sessions).
     Passwd {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// Login name.
         name: String,
         /// Read the password from the first line of standard input.
@@ -55,14 +55,14 @@ pub enum Action {
     /// Disable a user: no login, sessions ended.
     Disable {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// Login name.
         name: String,
     },
     /// Enable a disabled user again.
     Enable {
         #[command(flatten)]
-        data: DataArgs,
+        data: WorkplaceArgs,
         /// Login name.
         name: String,
     },
@@ -98,7 +98,7 @@ fn read_password(from_stdin: bool, name: &str) -> Result<String> {
 }
 
 impl Action {
-    fn data(&self) -> &DataArgs {
+    fn data(&self) -> &WorkplaceArgs {
         match self {
             Action::Add { data, .. }
             | Action::List { data, .. }
@@ -111,8 +111,9 @@ impl Action {
 
 /// Runs the command.
 pub fn run(args: Args) -> Result<ExitCode> {
-    let dir = args.action.data().open()?;
-    let mut store = dir.store()?;
+    let mut opened = args.action.data().open()?;
+    let place = std::mem::take(&mut opened.place);
+    let store = &mut *opened.workplace;
     match args.action {
         Action::Add {
             name,
@@ -125,8 +126,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 bail!("{name:?} already exists (change its password with `waspada user passwd`)");
             }
             let password = read_password(password_stdin, &name)?;
-            accounts::create_user(&mut store, &name, role, &password)?;
-            println!("added {name} ({role}); they can log in at /login");
+            accounts::create_user(store, &name, role, &password)?;
+            println!("added {name} ({role}) to {place}; they can log in at /login");
         }
         Action::List { json, .. } => {
             let users = store.users()?;
@@ -161,7 +162,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
                 bail!("there is no user {name:?} (see `waspada user list`)");
             }
             let password = read_password(password_stdin, &name)?;
-            accounts::change_password(&mut store, &name, &password)?;
+            accounts::change_password(store, &name, &password)?;
             println!("new password set for {name}; their sessions were ended");
         }
         Action::Disable { name, .. } | Action::Enable { name, .. }
@@ -169,13 +170,17 @@ pub fn run(args: Args) -> Result<ExitCode> {
         {
             bail!("there is no user {name:?} (see `waspada user list`)");
         }
-        Action::Disable { name, .. } => set_disabled(&mut store, &name, true)?,
-        Action::Enable { name, .. } => set_disabled(&mut store, &name, false)?,
+        Action::Disable { name, .. } => set_disabled(store, &name, true)?,
+        Action::Enable { name, .. } => set_disabled(store, &name, false)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn set_disabled(store: &mut waspada_store::Store, name: &str, disabled: bool) -> Result<()> {
+fn set_disabled(
+    store: &mut dyn waspada_store::Workplace,
+    name: &str,
+    disabled: bool,
+) -> Result<()> {
     let id = store
         .credentials(name)?
         .map(|c| c.user.id)
