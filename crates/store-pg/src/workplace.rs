@@ -385,6 +385,21 @@ fn refs(args: &[String]) -> Vec<&(dyn ToSql + Sync)> {
     args.iter().map(|a| a as &(dyn ToSql + Sync)).collect()
 }
 
+/// The trend points of a page of signals in ONE statement, through the primary keys of
+/// `signals` and `series_counts`: `$1` the signal ids, `$2` and `$3` how many days back
+/// weekly and daily windows reach.
+const TRENDS_SQL: &str = "SELECT s.id, c.period_start, c.reports
+     FROM signals s JOIN series_counts c
+       ON c.disease_id = s.disease_id AND c.area_level = s.area_level
+      AND c.area_code = s.area_code AND c.frequency = s.frequency
+      AND c.period_start BETWEEN
+          to_char(waspada_day(s.period_start)
+                  - CASE s.frequency WHEN 'weekly' THEN $2::INTEGER ELSE $3::INTEGER END,
+                  'YYYY-MM-DD')
+          AND s.period_start
+     WHERE s.id = ANY($1)
+     ORDER BY s.id, c.period_start";
+
 /// Days a trend window reaches back: none when negative (as SQLite reads it), and kept
 /// inside PostgreSQL's calendar.
 fn reach(days: i64) -> i32 {
@@ -655,19 +670,8 @@ impl Workplace for PgWorkplace {
         if signal_ids.is_empty() {
             return Ok(Vec::new());
         }
-        // One statement for a page of signals, through the primary key of `series_counts`.
         self.rows(
-            "SELECT s.id, c.period_start, c.reports
-             FROM signals s JOIN series_counts c
-               ON c.disease_id = s.disease_id AND c.area_level = s.area_level
-              AND c.area_code = s.area_code AND c.frequency = s.frequency
-              AND c.period_start BETWEEN
-                  to_char(waspada_day(s.period_start)
-                          - CASE s.frequency WHEN 'weekly' THEN $2::INTEGER ELSE $3::INTEGER END,
-                          'YYYY-MM-DD')
-                  AND s.period_start
-             WHERE s.id = ANY($1)
-             ORDER BY s.id, c.period_start",
+            TRENDS_SQL,
             &[
                 &signal_ids,
                 &reach(weekly_reach_days),
@@ -1236,5 +1240,50 @@ impl Workplace for PgWorkplace {
             |r| r.get(0),
         )?;
         Ok(usize::try_from(n).unwrap_or(0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use waspada_store::StoreOptions;
+
+    use super::TRENDS_SQL;
+    use crate::PgRecords;
+    use crate::testing::TempPostgres;
+
+    /// The signals page reads every row's trend in one statement: it must look both tables
+    /// up by their keys (the window a range of the series key), never read them whole.
+    /// Sequential scans are priced out, as on a large store, since this one is empty.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_trends_query_walks_the_series_primary_key() {
+        let Some(pg) = TempPostgres::for_test() else {
+            return;
+        };
+        let records = PgRecords::connect(pg.url(), StoreOptions::default())
+            .await
+            .expect("connect");
+        let client = records.client().await.expect("a connection");
+        client
+            .batch_execute("SET enable_seqscan = off")
+            .await
+            .expect("price out sequential scans");
+        let plan: Vec<String> = client
+            .query(
+                &format!("EXPLAIN {TRENDS_SQL}"),
+                &[&vec![1i64, 2], &77i32, &29i32],
+            )
+            .await
+            .expect("explain")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let plan = plan.join("\n");
+        assert!(plan.contains("signals_pkey"), "{plan}");
+        assert!(plan.contains("series_counts_pkey"), "{plan}");
+        assert!(
+            plan.contains("period_start >=") && plan.contains("period_start <="),
+            "the window is a range of the key: {plan}"
+        );
+        assert!(!plan.contains("Seq Scan"), "{plan}");
     }
 }
