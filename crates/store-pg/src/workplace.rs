@@ -177,9 +177,30 @@ impl PgWorkplace {
         Ok(())
     }
 
-    /// Runs `change` on user `id` under the account lock, and undoes it when no enabled
-    /// admin is left (the SQLite store's rule: the count after the change decides).
+    /// [`PgWorkplace::change_user_once`], run again when PostgreSQL aborted it to break a
+    /// deadlock (ending a user's sessions can meet a login clearing expired ones).
     async fn change_user(
+        &self,
+        id: i64,
+        disable: Option<bool>,
+        role: Option<Role>,
+    ) -> Result<UserChange> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.change_user_once(id, disable, role).await {
+                Err(e) if attempt < ATTEMPTS && is_retryable(&e) => {
+                    tokio::time::sleep(Duration::from_millis(10 << attempt)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Changes user `id`'s role and/or disables or enables it under the account lock, and
+    /// undoes it when no enabled admin is left (the SQLite store's rule: the count after
+    /// the change decides).
+    async fn change_user_once(
         &self,
         id: i64,
         disable: Option<bool>,
@@ -1245,11 +1266,27 @@ impl Workplace for PgWorkplace {
 
 #[cfg(test)]
 mod tests {
-    use waspada_store::StoreOptions;
+    use deadpool_postgres::{Manager, ManagerConfig, Pool};
+    use tokio::runtime::Handle;
+    use tokio_postgres::NoTls;
+    use waspada_store::{StoreOptions, Workplace};
 
-    use super::TRENDS_SQL;
+    use super::{PgWorkplace, TRENDS_SQL};
     use crate::PgRecords;
     use crate::testing::TempPostgres;
+
+    /// Called from inside an async task, a method panics at once (it would otherwise stall
+    /// the thread the connections need): the mistake shows in the first test that makes
+    /// it. No server is needed, the pool connects only when asked for a connection.
+    #[tokio::test]
+    #[should_panic(expected = "Cannot start a runtime from within a runtime")]
+    async fn calling_it_inside_an_async_task_panics() {
+        let config: tokio_postgres::Config = "host=127.0.0.1 dbname=nowhere".parse().unwrap();
+        let manager = Manager::from_config(config, NoTls, ManagerConfig::default());
+        let pool = Pool::builder(manager).build().unwrap();
+        let work = PgWorkplace::with_pool(pool, Handle::current());
+        let _ = work.users();
+    }
 
     /// The signals page reads every row's trend in one statement: it must look both tables
     /// up by their keys (the window a range of the series key), never read them whole.
