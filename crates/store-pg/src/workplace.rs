@@ -38,8 +38,11 @@ use crate::{ATTEMPTS, DEFAULT_POOL_SIZE, LOCK_SPACE, LOCK_USERS, open_pool, pool
 /// [`Workplace`] on PostgreSQL: a connection pool and the runtime its queries run on.
 ///
 /// Make it with [`PgWorkplace::connect`] (inside a runtime) or
-/// [`PgRecords::workplace`](crate::PgRecords::workplace) (sharing a pool); call its
-/// methods from blocking threads only (see the [module](self) docs).
+/// [`PgRecords::workplace`](crate::PgRecords::workplace) (sharing a pool); a clone shares
+/// the pool. The trait is synchronous, the client asynchronous: each method runs its
+/// queries with [`Handle::block_on`]. Call it from `tokio::task::spawn_blocking` or a
+/// thread of your own, never from inside an async task, where it panics ("Cannot start
+/// a runtime from within a runtime") instead of stalling the thread the connections need.
 #[derive(Clone)]
 pub struct PgWorkplace {
     pool: Pool,
