@@ -46,6 +46,8 @@ trait Subject {
     fn add_source(&mut self, name: &str, kind: &str) -> i64;
     /// Saves the fetch state of a URL, as the fetcher does.
     fn put_fetch_state(&mut self, s: &FetchState);
+    /// Runs a statement of SQL both stores read alike (a write no interface makes).
+    fn execute(&mut self, sql: &str);
 }
 
 /// SQLite in memory. `Records` is `SqliteRecords`, which owns the store: each write
@@ -126,12 +128,20 @@ impl Subject for Lite {
         b.put_fetch_state(s).expect("save fetch state");
         b.commit().expect("commit");
     }
+
+    fn execute(&mut self, sql: &str) {
+        self.store_mut()
+            .connection()
+            .execute(sql, [])
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
 }
 
 /// PostgreSQL: `PgRecords` and `PgWorkplace` on one fresh database, their async work run
 /// on the test's runtime.
 struct Pg {
     handle: Handle,
+    url: String,
     records: PgRecords,
     work: PgWorkplace,
 }
@@ -147,6 +157,7 @@ impl Pg {
         let work = records.workplace(rt.handle().clone());
         Pg {
             handle: rt.handle().clone(),
+            url,
             records,
             work,
         }
@@ -196,6 +207,21 @@ impl Subject for Pg {
 
     fn put_fetch_state(&mut self, s: &FetchState) {
         self.work.put_fetch_state(s).expect("save fetch state")
+    }
+
+    fn execute(&mut self, sql: &str) {
+        self.handle.block_on(async {
+            let (client, connection) = tokio_postgres::connect(&self.url, tokio_postgres::NoTls)
+                .await
+                .expect("connect");
+            let driver = tokio::spawn(connection);
+            client
+                .batch_execute(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            drop(client);
+            let _ = driver.await;
+        })
     }
 }
 
@@ -810,6 +836,18 @@ fn articles<S: Subject>(s: &mut S) {
         Some("{\"id\":\"https://a.example/1\",\"diseases\":[]}")
     );
     assert_eq!(a.raw_text, a.clean_text);
+    // Analysed again by a newer analyser: the article shows the latest analysis.
+    s.execute(&format!(
+        "INSERT INTO analyses (article_id, analyzer_version, analysed_at, is_outbreak,
+             category, relevance, json)
+         SELECT article_id, 'uji-2', analysed_at + 1, is_outbreak, category, relevance,
+             '{{\"versi\":2}}'
+         FROM analyses WHERE article_id = {a1}"
+    ));
+    let w = s.work();
+    let again = w.article(a1).unwrap().expect("article 1");
+    assert_eq!(again.analyzer_version.as_deref(), Some("uji-2"));
+    assert_eq!(again.analysis_json.as_deref(), Some("{\"versi\":2}"));
     let b = w.article_brief(a1).unwrap().expect("brief");
     assert_eq!(
         (
