@@ -27,8 +27,8 @@ use tokio_postgres::types::ToSql;
 use waspada_store::{
     AlertFilter, AlertRow, ArticleBrief, ArticleRecord, Credentials, EventFilter, EventRow,
     FetchState, NewAlert, NewSubscription, NewTriage, OutletRow, ReportRow, Result, Role,
-    SessionUser, SignalQuery, SignalRow, SignalSort, SignalSummary, SourceRow, StoreError,
-    Subscription, TokenRow, TrendPoint, TriageAction, TriageRow, UserChange, UserRow, Workplace,
+    SessionUser, SignalQuery, SignalRow, SignalSummary, SourceRow, StoreError, Subscription,
+    TokenRow, TrendPoint, TriageAction, TriageRow, UserChange, UserRow, Workplace, signal_order,
 };
 
 use crate::error::{backend, is_retryable};
@@ -339,25 +339,6 @@ fn summary_from_row(r: &Row) -> SignalSummary {
         signal,
         detected_at: r.get(13),
         n_stories: r.get(14),
-    }
-}
-
-/// The `ORDER BY` of a signal list, as the SQLite store sorts.
-fn signal_order(sort: SignalSort) -> &'static str {
-    match sort {
-        // Within a period: a declared KLB first, then deaths, then statistical
-        // aberrations, and a disease merely new to an area last.
-        SignalSort::Rank => {
-            "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
-             s.period_start DESC,
-             CASE s.method WHEN 'rule-klb-declared' THEN 0 WHEN 'rule-deaths' THEN 1
-                           WHEN 'rule-new-area' THEN 3 ELSE 2 END,
-             s.observed - COALESCE(s.expected, 0) DESC, s.id"
-        }
-        SignalSort::Recent => "s.period_start DESC, s.id DESC",
-        SignalSort::Score => "s.score DESC NULLS LAST, s.id",
-        SignalSort::Excess => "s.observed - COALESCE(s.expected, 0) DESC, s.id",
-        SignalSort::Observed => "s.observed DESC, s.id",
     }
 }
 

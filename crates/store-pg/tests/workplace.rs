@@ -1458,6 +1458,7 @@ macro_rules! behaviours {
             accounts_tokens,
             subscriptions,
             alerts_filter_count_and_cancel,
+            a_refused_delete_cancels_nothing,
         }
     };
 }
@@ -1479,16 +1480,6 @@ macro_rules! on_sqlite {
 }
 
 behaviours!(on_sqlite);
-
-/// Behaviours the SQLite store does not have yet: listed, not passed.
-mod sqlite_known_differences {
-    #[test]
-    #[ignore = "SQLite bug: Store::delete_subscription cancels the pending alerts of a \
-                subscription even when it refuses to delete it (crates/store/src/alerts.rs)"]
-    fn a_refused_delete_cancels_nothing() {
-        super::a_refused_delete_cancels_nothing(&mut super::Lite::new());
-    }
-}
 
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: one server, a fresh database per behaviour.
@@ -1518,7 +1509,6 @@ fn postgres_workplace_conforms() {
         };
     }
     behaviours!(each);
-    each!(a_refused_delete_cancels_nothing);
 }
 
 /// Runs `fa` on `a` and `fb` on `b` on two threads, started together.

@@ -310,14 +310,18 @@ impl Store {
                 params![id, user, crate::now_ms()],
             )
             .map_err(StoreError::sql("delete a subscription"))?;
-        tx.execute(
-            "UPDATE alerts SET status = 'cancelled', next_attempt_at = NULL
-             WHERE subscription_id = ?1 AND status = 'pending'",
-            [id],
-        )
-        .map_err(StoreError::sql(
-            "cancel the alerts of a deleted subscription",
-        ))?;
+        // Only a subscription this call deleted loses its pending alerts: a refused delete
+        // (someone else's subscription) changes nothing.
+        if n > 0 {
+            tx.execute(
+                "UPDATE alerts SET status = 'cancelled', next_attempt_at = NULL
+                 WHERE subscription_id = ?1 AND status = 'pending'",
+                [id],
+            )
+            .map_err(StoreError::sql(
+                "cancel the alerts of a deleted subscription",
+            ))?;
+        }
         tx.commit()
             .map_err(StoreError::sql("commit deleting a subscription"))?;
         Ok(n > 0)

@@ -57,7 +57,9 @@ pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
 pub use signals::{NewSignal, SignalRow};
 pub use triage::{NewTriage, TriageAction, TriageRow};
 pub use users::{Credentials, Role, SessionUser, TokenRow, UserChange, UserRow};
-pub use workplace::{OutletRow, SignalQuery, SignalSort, SignalSummary, TrendPoint, Workplace};
+pub use workplace::{
+    OutletRow, SignalQuery, SignalSort, SignalSummary, TrendPoint, Workplace, signal_order,
+};
 
 /// Result of store operations.
 pub type Result<T> = std::result::Result<T, StoreError>;

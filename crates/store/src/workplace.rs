@@ -308,10 +308,12 @@ fn summary_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SignalSummary> {
     })
 }
 
-/// The `ORDER BY` of a sort, shared in spirit with PostgreSQL (`NULLS LAST` is valid in
-/// both since SQLite 3.30).
+/// The `ORDER BY` of a signal list (the table aliased `s`), the same SQL on SQLite and
+/// PostgreSQL (`NULLS LAST` is valid in both).
 pub fn signal_order(sort: SignalSort) -> &'static str {
     match sort {
+        // Open first; within a period a declared KLB, then deaths, then statistical
+        // aberrations, and a disease merely new to an area last.
         SignalSort::Rank => {
             "CASE s.status WHEN 'new' THEN 0 WHEN 'escalated' THEN 1 WHEN 'verified' THEN 2 ELSE 3 END,
              s.period_start DESC,
