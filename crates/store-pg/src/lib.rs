@@ -33,7 +33,8 @@
 //!   the same database (triage, accounts, subscriptions, alerts, sources), so that several
 //!   `waspada serve` processes can share it. That interface is synchronous (see its
 //!   docs); [`PgWorkplace`] drives this crate's async client from the caller's blocking
-//!   thread.
+//!   thread. It is also the alert dispatcher's [`waspada_store::Outbox`], so a cluster
+//!   delivers alerts from here, at most one dispatcher per alert at a time ([`CLAIM_MS`]).
 //!
 //! Near-duplicate clustering and event figures follow the SQLite store's rules exactly
 //! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]). One
@@ -59,7 +60,7 @@ use waspada_store::{
 
 pub use error::PgError;
 pub use migrate::SCHEMA_VERSION;
-pub use workplace::PgWorkplace;
+pub use workplace::{CLAIM_MS, PgWorkplace};
 
 use error::{backend, is_retryable};
 

@@ -4,10 +4,17 @@
 //! The trait is synchronous (a request handler composes several calls in one unit of
 //! work on one of Tokio's blocking threads; see [`waspada_store::Workplace`]), this
 //! crate's client is asynchronous: every method runs its queries with
-//! [`Handle::block_on`] on the runtime the value was made with. Call it from
-//! `tokio::task::spawn_blocking` or a plain thread, never from inside an async task:
-//! `block_on` there would stall the worker thread the connection needs, and Tokio panics
-//! ("Cannot start a runtime from within a runtime") rather than deadlock.
+//! [`Handle::block_on`] on the runtime the value was made with. Where it may be called
+//! from:
+//! - `tokio::task::spawn_blocking` or a plain thread: directly (serve's handlers).
+//! - An async task on a **multi-thread** runtime (the alert dispatcher is async): the call
+//!   is wrapped in [`tokio::task::block_in_place`], which hands the worker's other tasks
+//!   to another thread while this one blocks. It blocks that task meanwhile; fine for a
+//!   dispatcher pass, wasteful for many small tasks.
+//! - An async task on a **current-thread** runtime: impossible (the one thread would wait
+//!   for itself). It panics at once, saying so, instead of deadlocking.
+//!
+//! [`Outbox`](waspada_store::Outbox), the alert dispatcher's part, is in `outbox`.
 //!
 //! Same answers as the SQLite store, and safe with many processes at once: a write that
 //! takes several statements runs in one transaction, and the rules that span rows are
@@ -21,28 +28,34 @@ use std::future::Future;
 use std::time::Duration;
 
 use deadpool_postgres::Pool;
-use tokio::runtime::Handle;
+use tokio::runtime::{Handle, RuntimeFlavor};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 use waspada_store::{
     AlertFilter, AlertRow, ArticleBrief, ArticleRecord, Credentials, EventFilter, EventRow,
-    FetchState, NewAlert, NewSubscription, NewTriage, OutletRow, ReportRow, Result, Role,
-    SessionUser, SignalQuery, SignalRow, SignalSummary, SourceRow, StoreError, Subscription,
-    TokenRow, TrendPoint, TriageAction, TriageRow, UserChange, UserRow, Workplace, signal_order,
+    FetchState, NewSubscription, NewTriage, OutletRow, ReportRow, Result, Role, SessionUser,
+    SignalQuery, SignalRow, SignalSummary, SourceRow, StoreError, Subscription, TokenRow,
+    TrendPoint, TriageAction, TriageRow, UserChange, UserRow, Workplace, signal_order,
 };
 
 use crate::error::{backend, is_retryable};
 use crate::write::text;
 use crate::{ATTEMPTS, DEFAULT_POOL_SIZE, LOCK_SPACE, LOCK_USERS, open_pool, pooled, read};
 
+mod outbox;
+
+pub use outbox::CLAIM_MS;
+
 /// [`Workplace`] on PostgreSQL: a connection pool and the runtime its queries run on.
 ///
 /// Make it with [`PgWorkplace::connect`] (inside a runtime) or
 /// [`PgRecords::workplace`](crate::PgRecords::workplace) (sharing a pool); a clone shares
 /// the pool. The trait is synchronous, the client asynchronous: each method runs its
-/// queries with [`Handle::block_on`]. Call it from `tokio::task::spawn_blocking` or a
-/// thread of your own, never from inside an async task, where it panics ("Cannot start
-/// a runtime from within a runtime") instead of stalling the thread the connections need.
+/// queries with [`Handle::block_on`]. Call it from `tokio::task::spawn_blocking`, a
+/// thread of your own, or an async task on a multi-thread runtime (it then blocks in
+/// [`tokio::task::block_in_place`]). Inside a task on a current-thread runtime it panics
+/// at once ("Cannot start a runtime from within a runtime", and what to do instead)
+/// rather than stall the only thread the connections have.
 #[derive(Clone)]
 pub struct PgWorkplace {
     pool: Pool,
@@ -67,53 +80,39 @@ impl PgWorkplace {
         PgWorkplace { pool, handle }
     }
 
-    /// Runs `work` to completion on the runtime, from this (blocking) thread.
+    /// Runs `work` to completion on the runtime, blocking this thread; see the module docs
+    /// for where that is allowed.
     fn run<T>(&self, work: impl Future<Output = Result<T>>) -> Result<T> {
-        self.handle.block_on(work)
+        match Handle::try_current().map(|h| h.runtime_flavor()) {
+            // Inside a multi-thread runtime (a task on one of its workers, or its
+            // `block_on`): give the worker's other tasks away first. Elsewhere (a blocking
+            // thread, a plain thread) `block_in_place` just runs the closure.
+            Ok(RuntimeFlavor::MultiThread) => {
+                tokio::task::block_in_place(|| self.handle.block_on(work))
+            }
+            // A current-thread runtime's blocking threads may block; its one task thread
+            // may not, and Tokio refuses: say what to do instead.
+            Ok(_) => std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                self.handle.block_on(work)
+            }))
+            .unwrap_or_else(|refused| {
+                let why = refused
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| refused.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                panic!(
+                    "{why}\nPgWorkplace was called inside an async task on a current-thread \
+                     Tokio runtime, which cannot block for it: call it from \
+                     tokio::task::spawn_blocking, or run on a multi-thread runtime"
+                )
+            }),
+            Err(_) => self.handle.block_on(work),
+        }
     }
 
     async fn client(&self) -> Result<deadpool_postgres::Client> {
         pooled(&self.pool).await
-    }
-
-    /// Enqueues alerts; one already there for the same signal and subscription is left
-    /// alone. Returns how many were new. (The dispatcher's write, as
-    /// `waspada_store::Store::enqueue_alerts`.)
-    pub fn enqueue_alerts(&mut self, alerts: &[NewAlert]) -> Result<usize> {
-        self.run(async {
-            in_transaction!(self, "enqueue alerts", |tx| {
-                let now = waspada_store::now_ms();
-                let insert = tx
-                    .prepare_cached(
-                        "INSERT INTO alerts (signal_id, subscription_id, channel, created_at,
-                             status, sent_at, next_attempt_at)
-                         VALUES ($1, $2, $3, $4, $5::TEXT,
-                             CASE WHEN $5::TEXT = 'sent' THEN $4::BIGINT END,
-                             CASE WHEN $5::TEXT = 'pending' THEN $6::BIGINT END)
-                         ON CONFLICT (signal_id, subscription_id) DO NOTHING",
-                    )
-                    .await
-                    .map_err(backend("enqueue an alert"))?;
-                let mut new = 0;
-                for a in alerts {
-                    new += tx
-                        .execute(
-                            &insert,
-                            &[
-                                &a.signal_id,
-                                &a.subscription_id,
-                                &text(&a.channel),
-                                &now,
-                                &text(&a.status),
-                                &a.next_attempt_at,
-                            ],
-                        )
-                        .await
-                        .map_err(backend("enqueue an alert"))?;
-                }
-                Ok(new as usize)
-            })
-        })
     }
 
     /// Registers a source, or updates it by name. Returns its id. (The fetcher's write, as
@@ -1259,17 +1258,43 @@ mod tests {
     use crate::PgRecords;
     use crate::testing::TempPostgres;
 
-    /// Called from inside an async task, a method panics at once (it would otherwise stall
-    /// the thread the connections need): the mistake shows in the first test that makes
-    /// it. No server is needed, the pool connects only when asked for a connection.
+    /// Called from inside an async task on a current-thread runtime, a method panics at
+    /// once, saying what to do (it would otherwise stall the thread the connections
+    /// need): the mistake shows in the first test that makes it. No server is needed, the
+    /// pool connects only when asked for a connection.
     #[tokio::test]
-    #[should_panic(expected = "Cannot start a runtime from within a runtime")]
-    async fn calling_it_inside_an_async_task_panics() {
+    #[should_panic(expected = "call it from tokio::task::spawn_blocking")]
+    async fn calling_it_inside_a_current_thread_task_panics() {
         let config: tokio_postgres::Config = "host=127.0.0.1 dbname=nowhere".parse().unwrap();
         let manager = Manager::from_config(config, NoTls, ManagerConfig::default());
         let pool = Pool::builder(manager).build().unwrap();
         let work = PgWorkplace::with_pool(pool, Handle::current());
         let _ = work.users();
+    }
+
+    /// Inside an async task on a multi-thread runtime (as the alert dispatcher calls it),
+    /// a method answers: it blocks in place instead of panicking or deadlocking. One
+    /// worker thread: the connection must be driven while that very worker blocks.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+    async fn calling_it_inside_a_multi_thread_task_works() {
+        let Some(pg) = TempPostgres::for_test() else {
+            return;
+        };
+        let mut work = PgWorkplace::connect(pg.url()).await.expect("connect");
+        assert!(work.users().expect("list users").is_empty());
+        let added = work
+            .add_user("ana", waspada_store::Role::Admin, "$h", 1)
+            .expect("add a user");
+        assert!(added.is_some());
+        // And again after an await point, from whichever worker resumes the task.
+        tokio::task::yield_now().await;
+        let names: Vec<String> = work
+            .users()
+            .expect("list users")
+            .into_iter()
+            .map(|u| u.name)
+            .collect();
+        assert_eq!(names, ["ana"]);
     }
 
     /// The signals page reads every row's trend in one statement: it must look both tables

@@ -1,8 +1,8 @@
 //! The `Workplace` contract (what `waspada serve` reads and writes), checked on both
 //! stores: the embedded SQLite one and PostgreSQL.
 //!
-//! Each behaviour is one function over a [`Subject`]: a workplace, plus the writes that
-//! only the pipeline, the fetcher or the alert dispatcher make (articles and signals
+//! Each behaviour is one function over a [`Subject`]: a workplace (and the alert
+//! dispatcher's [`Outbox`]), plus the writes that only the pipeline or the fetcher make (articles and signals
 //! through `Records`, sources, queued alerts). The SQLite tests run each behaviour on a
 //! store in memory; the PostgreSQL test runs each on a fresh database of one temporary
 //! server (with `WASPADA_CI=1` a missing PostgreSQL fails it). The test articles come from
@@ -16,12 +16,13 @@ mod support;
 use tokio::runtime::{Handle, Runtime};
 use waspada_events::report::{Area, Report};
 use waspada_store::{
-    AlertFilter, ArticleBundle, EventFilter, FetchState, Inserted, NewAlert, NewArticle, NewSignal,
-    NewSubscription, NewTriage, Records, Role, SignalQuery, SignalSort, SqliteRecords, Store,
-    StoreOptions, Subscription, TrendPoint, TriageAction, UserChange, Workplace,
+    AlertFilter, ArticleBundle, Delivery, EventFilter, FetchState, Inserted, NewAlert, NewArticle,
+    NewSignal, NewSubscription, NewTriage, Outbox, Records, Role, SignalQuery, SignalSort,
+    SqliteRecords, Store, StoreOptions, Subscription, TrendPoint, TriageAction, UserChange,
+    Workplace,
 };
 use waspada_store_pg::testing::TempPostgres;
-use waspada_store_pg::{PgRecords, PgWorkplace};
+use waspada_store_pg::{CLAIM_MS, PgRecords, PgWorkplace};
 
 use support::{bundle, report, story};
 
@@ -31,7 +32,7 @@ use support::{bundle, report, story};
 /// A workplace, and the writes the tests need that are not the workplace's own.
 trait Subject {
     /// The store under test.
-    type W: Workplace;
+    type W: Outbox;
     /// The workplace.
     fn work(&mut self) -> &mut Self::W;
     /// Stores articles (`Records::store_articles`).
@@ -1310,25 +1311,25 @@ fn subscriptions<S: Subject>(s: &mut S) {
     assert!(!w.delete_subscription(b.id.max(f.id) + 100, None).unwrap());
 }
 
+/// Two dengue signals in West Java (Garut, then Bandung).
+fn two_signals<S: Subject>(s: &mut S) -> [i64; 2] {
+    let mut put = |code: &str, observed| {
+        s.put_signal(signal(
+            "dengue",
+            "regency",
+            code,
+            WEEK_0304,
+            "ears-c2",
+            (observed, Some(1.0), None),
+        ))
+    };
+    [put("32.05", 5), put("32.73", 4)]
+}
+
 /// Queues, for two signals, two pending webhook alerts and one Atom alert (sent by
 /// being stored), all of Ana's subscriptions. Returns the signals and subscriptions.
 fn queue_alerts<S: Subject>(s: &mut S) -> ([i64; 2], Subscription, Subscription) {
-    let one = s.put_signal(signal(
-        "dengue",
-        "regency",
-        "32.05",
-        WEEK_0304,
-        "ears-c2",
-        (5, Some(1.0), None),
-    ));
-    let two = s.put_signal(signal(
-        "dengue",
-        "regency",
-        "32.73",
-        WEEK_0304,
-        "ears-c2",
-        (4, Some(1.0), None),
-    ));
+    let [one, two] = two_signals(s);
     let hook = s.work().add_subscription(&webhook("ana")).unwrap();
     let feed = s.work().add_subscription(&atom("ana", "feed-ana")).unwrap();
     let alert = |signal_id, sub: &Subscription, status: &str| NewAlert {
@@ -1442,6 +1443,200 @@ fn a_refused_delete_cancels_nothing<S: Subject>(s: &mut S) {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// The outbox: what the alert dispatcher reads and writes.
+
+/// Open signals detected, or escalated, since a time are the candidates, each with its
+/// escalation times; a dismissed one is none.
+fn outbox_candidates<S: Subject>(s: &mut S) {
+    let mut put = |code: &str, observed| {
+        s.put_signal(signal(
+            "dengue",
+            "regency",
+            code,
+            WEEK_0304,
+            "ears-c2",
+            (observed, Some(1.0), Some(2.5)),
+        ))
+    };
+    let (a, b, c) = (put("32.05", 5), put("32.73", 4), put("33.01", 3));
+    s.execute("UPDATE signals SET detected_at = 1000");
+    let w = s.work();
+    let all = w.alert_candidates(1000).unwrap();
+    let ids: Vec<i64> = all.iter().map(|c| c.signal.id).collect();
+    assert_eq!(ids, [a, b, c], "by id");
+    assert!(
+        all.iter()
+            .all(|c| c.detected_at == 1000 && c.escalations.is_empty())
+    );
+    assert_eq!(
+        (
+            all[0].signal.disease_id.as_str(),
+            all[0].signal.area_code.as_str(),
+            all[0].signal.observed,
+            all[0].signal.status.as_str()
+        ),
+        ("dengue", "32.05", 5, "new")
+    );
+    assert_eq!(all[0].signal.score, Some(2.5));
+    assert!(
+        w.alert_candidates(1001).unwrap().is_empty(),
+        "detected before"
+    );
+
+    triage(w, b, TriageAction::Escalate, None);
+    triage(w, c, TriageAction::Dismiss, Some("berita lama"));
+    let escalated = w.alert_candidates(2000).unwrap();
+    assert_eq!(escalated.len(), 1, "escalated since: {escalated:?}");
+    assert_eq!(escalated[0].signal.id, b);
+    assert_eq!(escalated[0].signal.status, "escalated");
+    assert_eq!(escalated[0].escalations, w.escalations(b).unwrap());
+    assert_eq!(escalated[0].escalations.len(), 1);
+    let open: Vec<i64> = w
+        .alert_candidates(0)
+        .unwrap()
+        .iter()
+        .map(|c| c.signal.id)
+        .collect();
+    assert_eq!(open, [a, b], "a dismissed signal is not alerted on");
+}
+
+/// Due alerts oldest first, and what becomes of each attempt: a retry waits for its time
+/// and counts the attempt, a sent alert is done, a given-up one fails; an outcome recorded
+/// for an alert no longer pending changes nothing. A deleted subscription is still read.
+fn outbox_due_and_delivery<S: Subject>(s: &mut S) {
+    let [one, two] = two_signals(s);
+    let w = s.work();
+    let hook = w.add_subscription(&webhook("ana")).unwrap();
+    let feed = w.add_subscription(&atom("ana", "feed-ana")).unwrap();
+    let alert = |signal_id, sub: &Subscription, status: &str, due| NewAlert {
+        signal_id,
+        subscription_id: sub.id,
+        channel: sub.channel.clone(),
+        status: status.into(),
+        next_attempt_at: due,
+    };
+    let queue = [
+        alert(two, &hook, "pending", 200),
+        alert(one, &hook, "pending", 100),
+        alert(one, &feed, "sent", 100),
+    ];
+    assert_eq!(w.enqueue_alerts(&queue).unwrap(), 3);
+    assert_eq!(w.enqueue_alerts(&queue).unwrap(), 0, "idempotent");
+
+    assert!(w.due_alerts(99, 10).unwrap().is_empty(), "nothing due yet");
+    let due = w.due_alerts(150, 10).unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    let first = due[0].clone();
+    assert_eq!(
+        (
+            first.signal_id,
+            first.subscription_id,
+            first.channel.as_str()
+        ),
+        (one, Some(hook.id), "webhook")
+    );
+    assert_eq!((first.next_attempt_at, first.attempts), (Some(100), 0));
+
+    w.record_delivery(
+        &[first.id],
+        &Delivery::Retry {
+            error: "HTTP 503".into(),
+            next_attempt_at: 300,
+        },
+    )
+    .unwrap();
+    let due = w.due_alerts(250, 10).unwrap();
+    let ids: Vec<(i64, i64)> = due.iter().map(|a| (a.signal_id, a.attempts)).collect();
+    assert_eq!(ids, [(two, 0)], "the retry waits for its time");
+    w.record_delivery(&[due[0].id], &Delivery::Sent { at: 260 })
+        .unwrap();
+
+    let due = w.due_alerts(400, 10).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].id, due[0].attempts, due[0].next_attempt_at),
+        (first.id, 1, Some(300))
+    );
+    assert_eq!(due[0].last_error.as_deref(), Some("HTTP 503"));
+    w.record_delivery(
+        &[first.id],
+        &Delivery::GaveUp {
+            error: "HTTP 404 (given up)".into(),
+        },
+    )
+    .unwrap();
+    assert!(w.due_alerts(i64::MAX / 2, 10).unwrap().is_empty());
+
+    let webhooks = w
+        .alerts(&alert_filter(None, Some("webhook"), None))
+        .unwrap();
+    let by_signal = |id| webhooks.iter().find(|a| a.signal_id == id).unwrap();
+    let (a1, a2) = (by_signal(one), by_signal(two));
+    assert_eq!(
+        (
+            a1.status.as_str(),
+            a1.attempts,
+            a1.sent_at,
+            a1.next_attempt_at
+        ),
+        ("failed", 2, None, None)
+    );
+    assert_eq!(a1.last_error.as_deref(), Some("HTTP 404 (given up)"));
+    assert_eq!(
+        (
+            a2.status.as_str(),
+            a2.attempts,
+            a2.sent_at,
+            a2.next_attempt_at
+        ),
+        ("sent", 1, Some(260), None)
+    );
+    assert_eq!(a2.last_error, None);
+
+    // An outcome for alerts no longer pending (another dispatcher's, or cancelled) is
+    // ignored; an empty list is nothing.
+    w.record_delivery(&[first.id, a2.id], &Delivery::Sent { at: 999 })
+        .unwrap();
+    w.record_delivery(&[], &Delivery::Sent { at: 999 }).unwrap();
+    let again = w
+        .alerts(&alert_filter(None, Some("webhook"), None))
+        .unwrap();
+    assert_eq!(again, webhooks);
+
+    assert_eq!(w.subscription(hook.id).unwrap(), Some(hook.clone()));
+    assert!(w.delete_subscription(hook.id, None).unwrap());
+    let deleted = w.subscription(hook.id).unwrap().expect("still read");
+    assert!(deleted.deleted_at.is_some());
+    assert_eq!(w.subscription(feed.id.max(hook.id) + 100).unwrap(), None);
+}
+
+/// At most `limit` alerts, the longest due first.
+fn outbox_due_limit<S: Subject>(s: &mut S) {
+    let ([one, two], hook, _) = queue_alerts(s);
+    let w = s.work();
+    // queue_alerts made both due at 0; make the second due earlier still.
+    let pending = w
+        .alerts(&alert_filter(Some("pending"), None, None))
+        .unwrap();
+    assert_eq!(pending.len(), 2);
+    let later = pending.iter().find(|a| a.signal_id == one).unwrap().id;
+    w.record_delivery(
+        &[later],
+        &Delivery::Retry {
+            error: "timeout".into(),
+            next_attempt_at: 50,
+        },
+    )
+    .unwrap();
+    let due = w.due_alerts(60, 1).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].signal_id, due[0].subscription_id),
+        (two, Some(hook.id))
+    );
+}
+
 macro_rules! behaviours {
     ($run:ident) => {
         $run! {
@@ -1459,6 +1654,9 @@ macro_rules! behaviours {
             subscriptions,
             alerts_filter_count_and_cancel,
             a_refused_delete_cancels_nothing,
+            outbox_candidates,
+            outbox_due_and_delivery,
+            outbox_due_limit,
         }
     };
 }
@@ -1535,6 +1733,20 @@ fn at_once<T: Send>(
     })
 }
 
+/// Two processes' workplaces (each with its own pool) on one fresh database, and the
+/// pipeline's records there.
+fn two_processes(pg: &TempPostgres, rt: &Runtime) -> (PgWorkplace, PgWorkplace, PgRecords) {
+    let url = pg.fresh_database().expect("create a database");
+    let connect = || {
+        rt.block_on(PgWorkplace::connect_with_pool(&url, 2))
+            .expect("connect")
+    };
+    let records = rt
+        .block_on(PgRecords::connect(&url, StoreOptions::default()))
+        .expect("connect");
+    (connect(), connect(), records)
+}
+
 /// Two serve processes (two workplaces, each with its own pool) changing accounts and
 /// triaging at the same moment: names stay unique ignoring case, an admin always
 /// remains, and a signal's status is that of its last action. Each round starts both
@@ -1546,15 +1758,7 @@ fn postgres_concurrent_processes_keep_the_rules() {
         return;
     };
     let rt = pg_runtime();
-    let url = pg.fresh_database().expect("create a database");
-    let connect = || {
-        rt.block_on(PgWorkplace::connect_with_pool(&url, 2))
-            .expect("connect")
-    };
-    let (mut a, mut b) = (connect(), connect());
-    let records = rt
-        .block_on(PgRecords::connect(&url, StoreOptions::default()))
-        .expect("connect");
+    let (mut a, mut b, records) = two_processes(&pg, &rt);
     let signal_id = rt
         .block_on(records.put_signals(&[signal(
             "dengue",
@@ -1645,4 +1849,75 @@ fn postgres_concurrent_processes_keep_the_rules() {
         a.signal_summary(signal_id).unwrap().unwrap().signal.status,
         last
     );
+}
+
+/// Two dispatchers (two schedulers, or a scheduler and `waspada alerts send`) asking for
+/// due alerts at the same moment get disjoint sets that together are every due alert;
+/// a claim that nobody settles lapses after `CLAIM_MS`, and the alerts are due again.
+#[test]
+fn postgres_two_dispatchers_never_claim_one_alert() {
+    const SIGNALS: usize = 30;
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let rt = pg_runtime();
+    let (mut a, mut b, records) = two_processes(&pg, &rt);
+    let signals: Vec<NewSignal> = (0..SIGNALS)
+        .map(|i| {
+            signal(
+                "dengue",
+                "regency",
+                &format!("32.{:02}", i + 1),
+                WEEK_0304,
+                "ears-c2",
+                (5, Some(1.0), None),
+            )
+        })
+        .collect();
+    let ids = rt.block_on(records.put_signals(&signals)).expect("signals");
+    let hook = a.add_subscription(&webhook("ana")).unwrap();
+    let queue: Vec<NewAlert> = ids
+        .iter()
+        .map(|&signal_id| NewAlert {
+            signal_id,
+            subscription_id: hook.id,
+            channel: "webhook".into(),
+            status: "pending".into(),
+            next_attempt_at: 1000,
+        })
+        .collect();
+    assert_eq!(a.enqueue_alerts(&queue).unwrap(), SIGNALS);
+
+    let now = 2000;
+    // Small pages, many rounds: both sides keep claiming until nothing is left.
+    let (mine, theirs) = at_once(&mut a, &mut b, |w| drain(w, now), |w| drain(w, now));
+    let mut all: Vec<i64> = mine.iter().chain(&theirs).copied().collect();
+    all.sort_unstable();
+    let total = all.len();
+    all.dedup();
+    assert_eq!(
+        total,
+        all.len(),
+        "an alert claimed twice: {mine:?} {theirs:?}"
+    );
+    assert_eq!(all.len(), SIGNALS, "every due alert claimed once");
+
+    // Claimed and never settled (the dispatcher died): due again once the claim lapses.
+    assert!(a.due_alerts(now + CLAIM_MS - 1, 100).unwrap().is_empty());
+    let lapsed = a.due_alerts(now + CLAIM_MS, 100).unwrap();
+    assert_eq!(lapsed.len(), SIGNALS);
+}
+
+/// Claims due alerts five at a time until none is left; their ids. Rows that were not
+/// claimed would come back page after page: the rounds are bounded.
+fn drain(w: &mut PgWorkplace, now: i64) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for _ in 0..100 {
+        let page = w.due_alerts(now, 5).expect("claim due alerts");
+        if page.is_empty() {
+            return ids;
+        }
+        ids.extend(page.iter().map(|a| a.id));
+    }
+    panic!("alerts still due after 100 pages: due_alerts claims nothing ({ids:?})");
 }

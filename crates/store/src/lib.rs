@@ -22,7 +22,8 @@
 //! - **Migrations** are numbered SQL files applied in order and recorded in
 //!   `PRAGMA user_version`; a store newer than the binary is refused, not damaged.
 //! - **Alerts are an outbox** ([`Store::enqueue_alerts`]): one row per signal ×
-//!   subscription, written before anything is sent, with its delivery state.
+//!   subscription, written before anything is sent, with its delivery state. [`Outbox`]
+//!   is what the dispatcher needs of it, on this store or on PostgreSQL.
 #![deny(missing_docs)]
 
 mod alerts;
@@ -30,6 +31,7 @@ mod articles;
 mod error;
 mod events;
 mod fetch;
+mod outbox;
 mod records;
 mod series;
 mod signals;
@@ -52,6 +54,7 @@ pub use articles::{
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
 pub use fetch::{FetchState, SourceRow};
+pub use outbox::Outbox;
 pub use records::{AnalysisRow, ArticleBundle, Records, SqliteRecords};
 pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
 pub use signals::{NewSignal, SignalRow};
