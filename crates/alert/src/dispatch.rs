@@ -18,13 +18,19 @@
 //! receivers de-duplicate on `X-Waspada-Delivery` instead.
 //!
 //! Time is a parameter (`now`, epoch ms), so tests drive back-off without waiting.
+//!
+//! The store is any [`Outbox`]: the embedded SQLite store or a cluster's PostgreSQL. The
+//! latter claims the alerts a pass is about to deliver (see `waspada-store-pg`'s
+//! `CLAIM_MS`), so two dispatchers at once do not send one alert twice; e-mail alerts
+//! left waiting for a mail server are claimed too, and are counted as waiting again
+//! only once their claim has lapsed.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 use serde::Serialize;
 use waspada_kb::KnowledgeBase;
-use waspada_store::{AlertRow, Delivery, NewAlert, Store, Subscription};
+use waspada_store::{AlertRow, Delivery, NewAlert, Outbox, Subscription};
 
 use crate::AlertError;
 use crate::cap::{CapContext, alert_xml};
@@ -98,7 +104,11 @@ impl Dispatcher {
     }
 
     /// Enqueue, then deliver.
-    pub async fn run_once(&self, store: &mut Store, now: i64) -> Result<PassSummary, AlertError> {
+    pub async fn run_once<O: Outbox + ?Sized>(
+        &self,
+        store: &mut O,
+        now: i64,
+    ) -> Result<PassSummary, AlertError> {
         let enqueued = self.enqueue(store, now)?;
         let mut summary = self.deliver(store, now).await?;
         summary.enqueued = enqueued;
@@ -107,7 +117,11 @@ impl Dispatcher {
 
     /// Writes an alert for every open signal a subscription wants and has not had.
     /// Returns how many are new. Atom alerts are delivered by being written.
-    pub fn enqueue(&self, store: &mut Store, now: i64) -> Result<usize, AlertError> {
+    pub fn enqueue<O: Outbox + ?Sized>(
+        &self,
+        store: &mut O,
+        now: i64,
+    ) -> Result<usize, AlertError> {
         let subs = store.subscriptions(None)?;
         let Some(oldest) = subs.iter().map(|s| s.created_at).min() else {
             return Ok(0);
@@ -147,7 +161,11 @@ impl Dispatcher {
     }
 
     /// Sends what is due and records every outcome.
-    pub async fn deliver(&self, store: &mut Store, now: i64) -> Result<PassSummary, AlertError> {
+    pub async fn deliver<O: Outbox + ?Sized>(
+        &self,
+        store: &mut O,
+        now: i64,
+    ) -> Result<PassSummary, AlertError> {
         let mut summary = PassSummary::default();
         let mut by_subscription: BTreeMap<i64, Vec<AlertRow>> = BTreeMap::new();
         for a in store.due_alerts(now, MAX_PER_PASS)? {
@@ -181,9 +199,9 @@ impl Dispatcher {
         Ok(summary)
     }
 
-    fn facts(
+    fn facts<O: Outbox + ?Sized>(
         &self,
-        store: &Store,
+        store: &O,
         sub: &Subscription,
         signal_id: i64,
     ) -> Result<Option<(SignalFacts, i64, Vec<i64>)>, AlertError> {
@@ -200,9 +218,9 @@ impl Dispatcher {
         Ok(Some((facts, detected_at, escalations)))
     }
 
-    async fn deliver_email(
+    async fn deliver_email<O: Outbox + ?Sized>(
         &self,
-        store: &mut Store,
+        store: &mut O,
         sub: &Subscription,
         alerts: &[AlertRow],
         now: i64,
@@ -257,9 +275,9 @@ impl Dispatcher {
         self.record(store, &ids, attempts, outcome, now, summary)
     }
 
-    async fn deliver_webhook(
+    async fn deliver_webhook<O: Outbox + ?Sized>(
         &self,
-        store: &mut Store,
+        store: &mut O,
         sub: &Subscription,
         a: &AlertRow,
         now: i64,
@@ -325,9 +343,9 @@ impl Dispatcher {
     }
 
     /// Records an outcome: `Err((permanent, why))` for a failure.
-    fn record(
+    fn record<O: Outbox + ?Sized>(
         &self,
-        store: &mut Store,
+        store: &mut O,
         ids: &[i64],
         attempts_before: i64,
         outcome: Result<(), (bool, String)>,

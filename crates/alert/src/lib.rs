@@ -20,6 +20,17 @@
 //! sends that message again on the next pass. We chose that (at-least-once) over losing
 //! alerts (at-most-once): a duplicate e-mail is a nuisance, a missed outbreak signal is
 //! not acceptable. Webhook receivers de-duplicate on the `X-Waspada-Delivery` header.
+//!
+//! # Where it runs
+//!
+//! The dispatcher works on any [`waspada_store::Outbox`]: the embedded SQLite store
+//! (`waspada run` after each round, `waspada alerts send`) or a cluster's PostgreSQL
+//! (`waspada-store-pg`'s `PgWorkplace`: the scheduler holding the lease after each
+//! detection run, and `waspada alerts send --config` with `[cluster] postgres_url`).
+//! On PostgreSQL several dispatchers may run at once: each claims the alerts it is about
+//! to send, so one alert goes out once unless a dispatcher dies mid-pass (then it goes
+//! out again when the claim lapses: still at least once). `PgWorkplace` blocks in place,
+//! so the dispatcher must run on a multi-thread Tokio runtime there.
 #![deny(missing_docs)]
 
 pub mod atom;
