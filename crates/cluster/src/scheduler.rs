@@ -6,8 +6,14 @@
 //! one dies, its lease expires after the TTL and the standby takes over. Both publishing
 //! twice would be harmless anyway (fetch jobs are de-duplicated by source and due time,
 //! signals are upserts), the lease only saves the work.
+//!
+//! After each detection run the lease holder runs an [`AfterDetect`] hook: the binary
+//! delivers alerts there (matching the new signals to subscriptions). A hook rather than a
+//! dependency: the scheduler works over any `Records`, while the alert outbox is the
+//! workplace's side of the store (PostgreSQL's `PgWorkplace`), which the binary owns.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::time::{Duration, Instant};
 
 use waspada_pipeline::config::SourceConfig;
@@ -36,6 +42,34 @@ pub struct SchedulerOptions {
     pub detect: DetectOptions,
     /// The sources (`[[source]]` of `waspada.toml`).
     pub sources: Vec<SourceConfig>,
+}
+
+/// What a hook's failure carries (logged and counted by the scheduler, which goes on).
+pub type HookError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Work the scheduler does after each detection run, only while it holds the lease (so two
+/// schedulers do not both do it). See the [module](self) docs.
+pub trait AfterDetect {
+    /// Runs once after each detection run. An error is reported on standard error and
+    /// counted in [`Metrics::errors`]; the scheduler carries on.
+    fn after_detect(&self) -> impl Future<Output = Result<(), HookError>>;
+}
+
+/// Nothing after detection.
+impl AfterDetect for () {
+    async fn after_detect(&self) -> Result<(), HookError> {
+        Ok(())
+    }
+}
+
+/// A hook that may be absent (say, no `[alerts]` in the configuration).
+impl<H: AfterDetect> AfterDetect for Option<H> {
+    async fn after_detect(&self) -> Result<(), HookError> {
+        match self {
+            Some(h) => h.after_detect().await,
+            None => Ok(()),
+        }
+    }
 }
 
 /// Runs detection over any store: series rebuilt from the reports, the statistical
@@ -104,6 +138,21 @@ pub async fn run_scheduler<R: Records, Q: Queue, L: Leases, K: KeyValue>(
     metrics: &Metrics,
     shutdown: &Shutdown,
 ) -> Result<(), ClusterError> {
+    run_scheduler_with(records, queue, leases, kv, options, metrics, shutdown, &()).await
+}
+
+/// [`run_scheduler`], running `after` after each detection run.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_scheduler_with<R: Records, Q: Queue, L: Leases, K: KeyValue, H: AfterDetect>(
+    records: &R,
+    queue: &Q,
+    leases: &L,
+    kv: &K,
+    options: &SchedulerOptions,
+    metrics: &Metrics,
+    shutdown: &Shutdown,
+    after: &H,
+) -> Result<(), ClusterError> {
     let tick = (options.lease_ttl / 3).max(Duration::from_millis(100));
     let mut published = HashMap::new();
     let mut last_detect: Option<Instant> = None;
@@ -144,6 +193,11 @@ pub async fn run_scheduler<R: Records, Q: Queue, L: Leases, K: KeyValue>(
                     "{}",
                     serde_json::json!({"detect": summary, "holder": options.holder})
                 );
+                // Inside `work`, so the lease is renewed meanwhile.
+                if let Err(e) = after.after_detect().await {
+                    add(&metrics.errors, 1);
+                    eprintln!("scheduler: after detection: {e}; will run again after the next one");
+                }
             }
             Ok::<(), ClusterError>(())
         };

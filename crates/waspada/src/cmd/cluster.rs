@@ -12,13 +12,15 @@ use waspada_cluster::analyse::{AnalyseOptions, run_analyse_worker};
 use waspada_cluster::fetch::run_fetch_worker;
 use waspada_cluster::index::{IndexOptions, reindex, run_index_worker};
 use waspada_cluster::messages::{AnalyseJob, encode};
-use waspada_cluster::scheduler::{SchedulerOptions, run_scheduler};
+use waspada_cluster::scheduler::{SchedulerOptions, run_scheduler_with};
 use waspada_cluster::{Metrics, Shutdown, ShutdownTrigger};
 use waspada_pipeline::config::{ClusterConfig, Config};
 use waspada_pipeline::files::{InputItem, read_all};
 use waspada_queue::{JetStreamQueue, Queue, QueueOptions, Stage};
 use waspada_store::{Records, StoreOptions};
 use waspada_store_pg::PgRecords;
+
+use super::alerts::{self, DeliverAfterDetect};
 
 /// Where the configuration comes from (shared by the cluster commands).
 #[derive(clap::Args, Clone)]
@@ -254,8 +256,19 @@ pub fn scheduler(args: SchedulerArgs) -> Result<ExitCode> {
         let q = queue(c).await?;
         let leases = q.leases().await?;
         let kv = q.key_value().await?;
+        // With `[alerts]`, the lease holder delivers alerts after each detection run.
+        let deliver = match &config.alerts {
+            Some(a) => Some(DeliverAfterDetect::new(
+                alerts::dispatcher(a.clone())?,
+                r.workplace(tokio::runtime::Handle::current()),
+            )),
+            None => None,
+        };
         tokio::spawn(stop_on_signal(Arc::new(trigger)));
-        run_scheduler(&r, &q, &leases, &kv, &options, &metrics, &shutdown).await?;
+        run_scheduler_with(
+            &r, &q, &leases, &kv, &options, &metrics, &shutdown, &deliver,
+        )
+        .await?;
         Ok::<(), anyhow::Error>(())
     })?;
     eprintln!("{}", metrics.line("scheduler", &options.holder, true));

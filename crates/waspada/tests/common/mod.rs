@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each test file uses its own part.
 
+pub mod postgres;
+
 use std::net::TcpListener;
 use std::process::Child;
 
