@@ -1,25 +1,33 @@
-//! Alert delivery from a cluster (issue 6): signals in the cluster's PostgreSQL, a webhook
-//! subscription stored there (as a dashboard stores it), and `waspada alerts send
-//! --config` with `[cluster] postgres_url` delivers every alert to the receiver, signed;
-//! a second pass sends nothing new. On the real binary and a real server.
+//! Alert delivery from a cluster (issue 6), on the real binary and real servers: signals
+//! in the cluster's PostgreSQL and a webhook subscription stored there (as a dashboard
+//! stores it), with a receiver on loopback.
 //!
-//! Without PostgreSQL installed this test says "skipped: <reason>"; under `WASPADA_CI=1`
-//! it fails instead.
+//! - `waspada alerts send --config` with `[cluster] postgres_url` delivers every alert,
+//!   signed, once; a second pass sends nothing new.
+//! - `waspada scheduler` with an `[alerts]` section delivers them after its detection run
+//!   (it needs nats-server too, for its lease).
+//!
+//! Without PostgreSQL (or nats-server) installed these tests say "skipped: <reason>";
+//! under `WASPADA_CI=1` they fail instead.
 
 use std::collections::BTreeSet;
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use waspada_alert::webhook::{DELIVERY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, verify};
-use waspada_store::{AlertFilter, NewSubscription, Workplace};
+use waspada_queue::testing::NatsServer;
+use waspada_store::{AlertFilter, AlertRow, NewSubscription, Workplace};
 use waspada_store_pg::PgWorkplace;
 use waspada_store_pg::testing::TempPostgres;
 
 mod common;
+use common::Killed;
 use common::postgres::fill;
 
 const SECRET: &str = "rahasia-bersama-dinkes";
@@ -93,101 +101,195 @@ fn alerts_send(dir: &Path, config: &Path) -> String {
     stderr
 }
 
-#[test]
-fn alerts_are_delivered_from_the_clusters_postgres() {
-    let Some(pg) = TempPostgres::for_test() else {
-        return;
-    };
-    let url = pg.fresh_database().expect("a fresh database");
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let (hook_url, seen) = receiver();
+/// A cluster's store with signals and one webhook subscription to a loopback receiver.
+struct Cluster {
+    url: String,
+    work: PgWorkplace,
+    subscription: i64,
+    signals: u64,
+    seen: Arc<Mutex<Vec<Received>>>,
+    /// The client's runtime; dropped after the workplace (field order).
+    _rt: tokio::runtime::Runtime,
+}
 
-    // Subscribed first, as an analyst would be before the outbreak: any disease, anywhere.
-    let mut work = rt.block_on(PgWorkplace::connect(&url)).expect("connect");
-    let sub = work
-        .add_subscription(&NewSubscription {
-            user: "ani".into(),
-            language: "id".into(),
-            min_severity: "low".into(),
-            trigger: "new".into(),
-            channel: "webhook".into(),
-            webhook_url: Some(hook_url),
-            webhook_secret: Some(SECRET.into()),
-            webhook_format: Some("json".into()),
-            ..NewSubscription::default()
-        })
-        .expect("subscribe");
-    let signals = rt.block_on(fill(&url));
-    assert!(signals > 0, "detection raised signals");
+impl Cluster {
+    /// Subscribes first, as an analyst would be before the outbreak (any disease,
+    /// anywhere), then fills the store and runs detection.
+    fn new(pg: &TempPostgres) -> Cluster {
+        let url = pg.fresh_database().expect("a fresh database");
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (hook_url, seen) = receiver();
+        let mut work = rt.block_on(PgWorkplace::connect(&url)).expect("connect");
+        let sub = work
+            .add_subscription(&NewSubscription {
+                user: "ani".into(),
+                language: "id".into(),
+                min_severity: "low".into(),
+                trigger: "new".into(),
+                channel: "webhook".into(),
+                webhook_url: Some(hook_url),
+                webhook_secret: Some(SECRET.into()),
+                webhook_format: Some("json".into()),
+                ..NewSubscription::default()
+            })
+            .expect("subscribe");
+        let signals = rt.block_on(fill(&url));
+        assert!(signals > 0, "detection raised signals");
+        Cluster {
+            url,
+            work,
+            subscription: sub.id,
+            signals,
+            seen,
+            _rt: rt,
+        }
+    }
 
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("cluster.toml");
+    /// The subscription's alerts.
+    fn alerts(&self) -> Vec<AlertRow> {
+        self.work
+            .alerts(&AlertFilter {
+                subscription_id: Some(self.subscription),
+                ..AlertFilter::default()
+            })
+            .expect("list alerts")
+    }
+
+    /// Checks that the receiver got every stored alert once, signed, each about its own
+    /// signal, and that the store holds them as sent after one attempt.
+    fn assert_all_delivered(&self) {
+        let alerts = self.alerts();
+        assert!(!alerts.is_empty(), "no signal matched");
+        assert!(alerts.len() as u64 <= self.signals);
+        assert!(
+            alerts.iter().all(|a| a.status == "sent" && a.attempts == 1),
+            "{alerts:?}"
+        );
+        let received = self.seen.lock().unwrap().clone();
+        assert_eq!(received.len(), alerts.len(), "one request per alert");
+        let mut delivered = BTreeSet::new();
+        let mut signal_ids = BTreeSet::new();
+        for r in &received {
+            let ts: i64 = r.header(TIMESTAMP_HEADER).parse().unwrap();
+            assert!(
+                verify(
+                    SECRET.as_bytes(),
+                    ts,
+                    &r.body,
+                    r.header(SIGNATURE_HEADER),
+                    ts,
+                    300
+                ),
+                "a bad signature"
+            );
+            let doc: Value = serde_json::from_slice(&r.body).expect("a JSON body");
+            assert_eq!(doc["type"], "waspada.signal");
+            assert_eq!(doc["subscription_id"].as_i64(), Some(self.subscription));
+            let id: i64 = r.header(DELIVERY_HEADER).parse().unwrap();
+            assert_eq!(doc["delivery_id"].as_i64(), Some(id));
+            delivered.insert(id);
+            signal_ids.insert(doc["signal"]["id"].as_i64().expect("the signal's id"));
+        }
+        let stored: BTreeSet<i64> = alerts.iter().map(|a| a.id).collect();
+        assert_eq!(delivered, stored, "each stored alert delivered once");
+        let alerted: BTreeSet<i64> = alerts.iter().map(|a| a.signal_id).collect();
+        assert_eq!(signal_ids, alerted, "each about its own signal");
+    }
+}
+
+/// A configuration in `dir` with these `[cluster]` lines and an `[alerts]` section.
+fn write_config(dir: &Path, cluster: &str) -> std::path::PathBuf {
+    let path = dir.join("cluster.toml");
     std::fs::write(
-        &config,
+        &path,
         format!(
-            "[cluster]\npostgres_url = \"{url}\"\n\n[alerts]\nbase_url = \"https://waspada.dinkes.example\"\n"
+            "[cluster]\n{cluster}\n\n[alerts]\nbase_url = \"https://waspada.dinkes.example\"\n"
         ),
     )
     .unwrap();
+    path
+}
+
+#[test]
+fn alerts_send_delivers_from_the_clusters_postgres() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let cluster = Cluster::new(&pg);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &format!("postgres_url = \"{}\"", cluster.url));
 
     let first = alerts_send(dir.path(), &config);
-    let ours = AlertFilter {
-        subscription_id: Some(sub.id),
-        ..AlertFilter::default()
-    };
-    let alerts = work.alerts(&ours).expect("list alerts");
-    let n = alerts.len();
-    assert!(n > 0, "no signal matched: {first}");
-    assert!(n as u64 <= signals);
+    let n = cluster.alerts().len();
     assert!(
         first.contains(&format!(
             "alerts: {n} new, {n} sent, 0 to retry, 0 given up"
         )),
         "{first}"
     );
-    assert!(
-        alerts.iter().all(|a| a.status == "sent" && a.attempts == 1),
-        "{alerts:?}"
-    );
+    cluster.assert_all_delivered();
     // Nothing was written to a data directory.
     assert!(!dir.path().join("waspada-data").exists());
-
-    let received = seen.lock().unwrap().clone();
-    assert_eq!(received.len(), n, "one request per alert");
-    let mut delivered = BTreeSet::new();
-    let mut signal_ids = BTreeSet::new();
-    for r in &received {
-        let ts: i64 = r.header(TIMESTAMP_HEADER).parse().unwrap();
-        assert!(
-            verify(
-                SECRET.as_bytes(),
-                ts,
-                &r.body,
-                r.header(SIGNATURE_HEADER),
-                ts,
-                300
-            ),
-            "a bad signature"
-        );
-        let doc: Value = serde_json::from_slice(&r.body).expect("a JSON body");
-        assert_eq!(doc["type"], "waspada.signal");
-        assert_eq!(doc["subscription_id"].as_i64(), Some(sub.id));
-        let id: i64 = r.header(DELIVERY_HEADER).parse().unwrap();
-        assert_eq!(doc["delivery_id"].as_i64(), Some(id));
-        delivered.insert(id);
-        signal_ids.insert(doc["signal"]["id"].as_i64().expect("the signal's id"));
-    }
-    let stored: BTreeSet<i64> = alerts.iter().map(|a| a.id).collect();
-    assert_eq!(delivered, stored, "each stored alert delivered once");
-    let alerted: BTreeSet<i64> = alerts.iter().map(|a| a.signal_id).collect();
-    assert_eq!(signal_ids, alerted, "each about its own signal");
 
     // A second pass: everything was sent, nothing new matches.
     let second = alerts_send(dir.path(), &config);
     assert!(second.contains("alerts: 0 new, 0 sent"), "{second}");
-    assert_eq!(seen.lock().unwrap().len(), n, "nothing sent twice");
+    assert_eq!(cluster.seen.lock().unwrap().len(), n, "nothing sent twice");
+}
+
+#[test]
+fn the_scheduler_delivers_after_its_detection_run() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let Some(nats) = NatsServer::start_or_skip() else {
+        return;
+    };
+    let cluster = Cluster::new(&pg);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "postgres_url = \"{}\"\nnats_url = \"{}\"",
+            cluster.url,
+            nats.url()
+        ),
+    );
+    let log_path = dir.path().join("scheduler.log");
+    let mut scheduler = Killed(
+        Command::new(env!("CARGO_BIN_EXE_waspada"))
+            .args(["scheduler", "--config"])
+            .arg(&config)
+            .current_dir(dir.path())
+            .env_remove("WASPADA_POSTGRES_URL")
+            .env_remove("WASPADA_NATS_URL")
+            .stdout(Stdio::null())
+            .stderr(File::create(&log_path).unwrap())
+            .spawn()
+            .expect("start waspada scheduler"),
+    );
+    // Bounded wait for the pass's summary line, which follows its last delivery.
+    let deadline = Instant::now() + Duration::from_secs(300);
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+        if log.contains("alerts: ") {
+            break log;
+        }
+        if let Ok(Some(status)) = scheduler.0.try_wait() {
+            panic!("the scheduler exited ({status}): {log}");
+        }
+        assert!(Instant::now() < deadline, "no alert pass: {log}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(log.contains("holding the lease"), "{log}");
+    let detect = log.find("\"detect\"").expect("a detection run");
+    assert!(
+        detect < log.find("alerts: ").unwrap(),
+        "after detection: {log}"
+    );
+    cluster.assert_all_delivered();
 }
