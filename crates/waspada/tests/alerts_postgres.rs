@@ -13,7 +13,7 @@
 use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -27,8 +27,8 @@ use waspada_store_pg::PgWorkplace;
 use waspada_store_pg::testing::TempPostgres;
 
 mod common;
-use common::Killed;
 use common::postgres::fill;
+use common::{Killed, start_server};
 
 const SECRET: &str = "rahasia-bersama-dinkes";
 
@@ -221,7 +221,14 @@ fn alerts_send_delivers_from_the_clusters_postgres() {
     };
     let cluster = Cluster::new(&pg);
     let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &format!("postgres_url = \"{}\"", cluster.url));
+    let config = write_config(
+        dir.path(),
+        &format!(
+            "postgres_url = \"{}\"\nindex_dir = \"{}\"",
+            cluster.url,
+            dir.path().join("index").display()
+        ),
+    );
 
     let first = alerts_send(dir.path(), &config);
     let n = cluster.alerts().len();
@@ -239,6 +246,62 @@ fn alerts_send_delivers_from_the_clusters_postgres() {
     let second = alerts_send(dir.path(), &config);
     assert!(second.contains("alerts: 0 new, 0 sent"), "{second}");
     assert_eq!(cluster.seen.lock().unwrap().len(), n, "nothing sent twice");
+
+    // A server of the cluster shows them as sent.
+    let token = waspada_ok(
+        dir.path(),
+        &["token", "add", "bot", "--role", "admin", "--config"],
+        &config,
+    );
+    let (_server, port) = start_server(dir.path(), &config);
+    let page = get_json(
+        port,
+        "/api/alerts?status=sent&limit=500",
+        &format!("Bearer {}", token.trim()),
+    );
+    assert_eq!(page["total"].as_u64(), Some(n as u64), "{page}");
+    let shown: BTreeSet<i64> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    let stored: BTreeSet<i64> = cluster.alerts().iter().map(|a| a.id).collect();
+    assert_eq!(shown, stored);
+}
+
+/// `waspada ARGS CONFIG`, which must succeed; its standard output.
+fn waspada_ok(dir: &Path, args: &[&str], config: &Path) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_waspada"))
+        .args(args)
+        .arg(config)
+        .current_dir(dir)
+        .env_remove("WASPADA_DATA")
+        .env_remove("WASPADA_POSTGRES_URL")
+        .output()
+        .expect("run waspada");
+    assert!(
+        out.status.success(),
+        "waspada {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A GET answered 200 with JSON (one request per connection, no chunking expected).
+fn get_json(port: u16, path: &str, authorization: &str) -> Value {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect to waspada serve");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: {authorization}\r\n\
+         Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).expect("read the response");
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    assert!(head.starts_with("HTTP/1.1 200"), "{path}: {raw}");
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: not JSON ({e}): {body}"))
 }
 
 #[test]

@@ -8,8 +8,8 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use waspada_cluster::messages::{AnalyseJob, encode};
 use waspada_extract::Article;
@@ -17,7 +17,7 @@ use waspada_queue::testing::NatsServer;
 use waspada_queue::{JetStreamQueue, Queue, QueueMessage, QueueOptions, Stage};
 
 mod common;
-use common::{Killed, free_port};
+use common::{Killed, free_port, wait_until_serving};
 
 const URL: &str = "https://berita.example/dbd-garut-meningkat";
 const REASON: &str = "gave up after 5 deliveries: analyse: PostgreSQL is down";
@@ -66,20 +66,6 @@ fn get(port: u16, path: &str, token: &str) -> (u16, String) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, response)
-}
-
-fn wait_until_serving(server: &mut Child, port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = server.try_wait() {
-            panic!("waspada serve exited early: {status}");
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "waspada serve did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 fn token(data: &Path) -> String {

@@ -16,15 +16,15 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use serde_json::Value;
 use waspada_store_pg::testing::TempPostgres;
 
 mod common;
 use common::postgres::fill;
-use common::{Killed, free_port};
+use common::start_server;
 
 const PASSWORD: &str = "kata sandi yang panjang";
 
@@ -140,39 +140,6 @@ fn dechunk(mut s: &str) -> String {
         s = rest[n..].trim_start_matches("\r\n");
     }
     out
-}
-
-fn start_server(dir: &Path, config: &Path) -> (Killed, u16) {
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_waspada"))
-        .args(["serve", "--plain-http", "--addr"])
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--config")
-        .arg(config)
-        .current_dir(dir)
-        .env_remove("WASPADA_DATA")
-        .env_remove("WASPADA_POSTGRES_URL")
-        .env_remove("WASPADA_NATS_URL")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start waspada serve");
-    wait_until_serving(&mut child, port);
-    (Killed(child), port)
-}
-
-fn wait_until_serving(server: &mut Child, port: u16) {
-    let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        if let Ok(Some(status)) = server.try_wait() {
-            panic!("waspada serve exited early: {status}");
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "waspada serve did not listen"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 #[test]

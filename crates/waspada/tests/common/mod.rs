@@ -4,8 +4,10 @@
 
 pub mod postgres;
 
-use std::net::TcpListener;
-use std::process::Child;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 /// A child process killed (and reaped) when dropped, also when the test fails.
 pub struct Killed(pub Child);
@@ -23,4 +25,39 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free loopback port")
+}
+
+/// `waspada serve --plain-http --config CONFIG` on a free loopback port, once it listens.
+pub fn start_server(dir: &Path, config: &Path) -> (Killed, u16) {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_waspada"))
+        .args(["serve", "--plain-http", "--addr"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--config")
+        .arg(config)
+        .current_dir(dir)
+        .env_remove("WASPADA_DATA")
+        .env_remove("WASPADA_POSTGRES_URL")
+        .env_remove("WASPADA_NATS_URL")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start waspada serve");
+    wait_until_serving(&mut child, port);
+    (Killed(child), port)
+}
+
+/// Waits (at most a minute) until the server listens; fails if it exits first.
+pub fn wait_until_serving(server: &mut Child, port: u16) {
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if let Ok(Some(status)) = server.try_wait() {
+            panic!("waspada serve exited early: {status}");
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "waspada serve did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
