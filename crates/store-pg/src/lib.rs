@@ -36,9 +36,9 @@
 //!   thread.
 //!
 //! Near-duplicate clustering and event figures follow the SQLite store's rules exactly
-//! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]). One
-//! difference under concurrency: two near-duplicates stored at the same moment by two
-//! workers may each start a cluster (each is still stored once).
+//! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]), also under
+//! concurrency: a batch locks the LSH band keys it looks up, so two near-duplicates stored
+//! at the same moment by two workers end in one cluster.
 #![deny(missing_docs)]
 
 mod error;

@@ -760,3 +760,57 @@ async fn postgres_concurrent_workers_store_each_article_once() {
     expected_ids.sort();
     assert_eq!(feed.iter().map(|a| a.id).collect::<Vec<_>>(), expected_ids);
 }
+
+/// Two workers store a story and its syndicated copy at the same moment, round after
+/// round: the copy always joins the story's cluster, whichever commits first (the batch
+/// locks the LSH band keys it looks up, so the second writer waits for the first and then
+/// sees its bands).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_near_duplicates_stored_at_once_share_a_cluster() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let url = pg.fresh_database().expect("create a database");
+    const ROUNDS: u64 = 40;
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let workers: Vec<_> = (0..2u64)
+        .map(|w| {
+            let (url, barrier) = (url.clone(), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                let records = PgRecords::connect_with_pool(&url, StoreOptions::default(), 1)
+                    .await
+                    .expect("connect a worker");
+                let mut clusters = Vec::new();
+                for round in 0..ROUNDS {
+                    let seed = 5000 + round;
+                    let article = if w == 0 {
+                        story(&format!("https://a.example/s{round}"), seed)
+                    } else {
+                        copy_of(&format!("https://b.example/c{round}"), seed)
+                    };
+                    barrier.wait().await;
+                    let out = records
+                        .store_articles(&[bundle(article, Vec::new())])
+                        .await
+                        .expect("store");
+                    match out[0] {
+                        Inserted::New { cluster_id, .. } => clusters.push(cluster_id),
+                        ref other => panic!("round {round}: not new: {other:?}"),
+                    }
+                }
+                clusters
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for w in workers {
+        answers.push(w.await.expect("a worker panicked"));
+    }
+    let split: Vec<u64> = (0..ROUNDS)
+        .filter(|&r| answers[0][r as usize] != answers[1][r as usize])
+        .collect();
+    assert!(
+        split.is_empty(),
+        "rounds where the copy started a cluster of its own: {split:?}"
+    );
+}
