@@ -66,6 +66,9 @@ use error::{backend, is_retryable};
 /// Connections in the pool that [`PgRecords::connect`] opens.
 pub const DEFAULT_POOL_SIZE: usize = 8;
 
+/// How long a new connection may take before the database counts as unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How many times a transaction that lost a deadlock or a serialisation conflict is run.
 const ATTEMPTS: u32 = 5;
 
@@ -153,9 +156,14 @@ pub fn describe_url(url: &str) -> String {
 /// Brings the schema of the database at `url` up to date and opens a pool of `pool_size`
 /// connections (at least 1) to it: what [`PgRecords`] and [`PgWorkplace`] connect with.
 async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {
-    let config: tokio_postgres::Config = url
+    let mut config: tokio_postgres::Config = url
         .parse()
         .map_err(backend("read the PostgreSQL connection URL"))?;
+    if config.get_connect_timeout().is_none() {
+        // A server behind a cut network would otherwise hold a request for the kernel's
+        // TCP timeout (minutes); `connect_timeout` in the URL overrides this.
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     migrate::migrate(&config).await?;
     let manager = Manager::from_config(
         config,
@@ -175,9 +183,16 @@ async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {
 
 /// A connection from `pool`.
 async fn pooled(pool: &Pool) -> Result<deadpool_postgres::Client> {
-    pool.get().await.map_err(|e| StoreError::Backend {
-        action: "get a PostgreSQL connection from the pool",
-        source: Box::new(e),
+    pool.get().await.map_err(|e| match e {
+        // No connection could be made: the server is down or out of reach.
+        deadpool_postgres::PoolError::Backend(_) => StoreError::Unavailable {
+            action: "connect to PostgreSQL",
+            source: Box::new(e),
+        },
+        _ => StoreError::Backend {
+            action: "get a PostgreSQL connection from the pool",
+            source: Box::new(e),
+        },
     })
 }
 
