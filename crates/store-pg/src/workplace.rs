@@ -441,7 +441,7 @@ fn user_from_row(r: &Row) -> Result<UserRow> {
     })
 }
 
-const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at, expires_at, last_used_at";
 
 fn token_from_row(r: &Row) -> Result<TokenRow> {
     Ok(TokenRow {
@@ -450,6 +450,8 @@ fn token_from_row(r: &Row) -> Result<TokenRow> {
         role: role_of(r, 2)?,
         created_at: r.get(3),
         revoked_at: r.get(4),
+        expires_at: r.get(5),
+        last_used_at: r.get(6),
     })
 }
 
@@ -1074,17 +1076,42 @@ impl Workplace for PgWorkplace {
         role: Role,
         token_hash: &str,
         now: i64,
+        expires_at: Option<i64>,
     ) -> Result<Option<i64>> {
-        // The unique index on live names decides, whoever adds the same name at once.
-        self.row(
-            "INSERT INTO api_tokens (name, role, token_hash, created_at)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
-             RETURNING id",
-            &[&text(name), &role.as_str(), &text(token_hash), &now],
-            "add a token",
-            |r| Ok(r.get(0)),
+        let (name, token_hash) = (text(name), text(token_hash));
+        self.run(async {
+            in_transaction!(self, "add a token", |tx| {
+                // An expired token of that name is retired first: its name is free again.
+                tx.execute(
+                    "UPDATE api_tokens SET revoked_at = $2
+                     WHERE name = $1 AND revoked_at IS NULL AND expires_at <= $2",
+                    &[&name, &now],
+                )
+                .await
+                .map_err(backend("retire an expired token"))?;
+                // The unique index on live names decides, whoever adds the same name at once.
+                let row = tx
+                    .query_opt(
+                        "INSERT INTO api_tokens (name, role, token_hash, created_at, expires_at)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
+                         RETURNING id",
+                        &[&name, &role.as_str(), &token_hash, &now, &expires_at],
+                    )
+                    .await
+                    .map_err(backend("add a token"))?;
+                Ok(row.map(|r| r.get(0)))
+            })
+        })
+    }
+
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()> {
+        self.execute(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+            &[&id, &now],
+            "record a token's use",
         )
+        .map(drop)
     }
 
     fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {

@@ -73,6 +73,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_signal_events_by_event.sql"),
     include_str!("migrations/0006_lsh_buckets.sql"),
     include_str!("migrations/0007_reports_by_event_date.sql"),
+    include_str!("migrations/0008_token_expiry.sql"),
 ];
 
 /// Schema version this build writes.
