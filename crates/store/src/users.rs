@@ -541,13 +541,20 @@ mod tests {
     #[test]
     fn revoked_tokens_open_nothing_and_free_their_name() {
         let mut s = Store::in_memory().unwrap();
-        s.add_token("ci", Role::Analyst, "t1", 1, None).unwrap().unwrap();
-        assert_eq!(s.add_token("ci", Role::Viewer, "t2", 1, None).unwrap(), None);
+        s.add_token("ci", Role::Analyst, "t1", 1, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.add_token("ci", Role::Viewer, "t2", 1, None).unwrap(),
+            None
+        );
         assert_eq!(s.token("t1").unwrap().unwrap().role, Role::Analyst);
         assert!(s.revoke_token("ci", 5).unwrap());
         assert_eq!(s.token("t1").unwrap(), None);
         assert!(!s.revoke_token("ci", 6).unwrap());
-        s.add_token("ci", Role::Viewer, "t2", 7, None).unwrap().unwrap();
+        s.add_token("ci", Role::Viewer, "t2", 7, None)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.tokens().unwrap().len(), 2);
         assert_eq!(s.tokens().unwrap()[0].revoked_at, None, "live first");
     }
