@@ -98,6 +98,7 @@ impl Poller {
         let outcome = self.fetcher.fetch(&source.url, &validators).await;
         let incoming: Vec<Incoming> = match outcome {
             Err(e) => {
+                state.last_status = e.status().map(i64::from);
                 report.error = Some(e.to_string());
                 Vec::new()
             }
