@@ -77,6 +77,8 @@ fn a_fetch_worker_process_turns_a_feed_into_analyse_jobs() {
         let job = FetchJob {
             source: source.clone(),
             due_at: waspada_store::now_ms(),
+            // As an older scheduler sent it: the worker registers the source itself.
+            source_id: None,
         };
         q.publish(Stage::Fetch, &job.dedup_id(), &encode(&job))
             .await
