@@ -5,8 +5,6 @@
 //! store the dashboard reads (SQLite, and PostgreSQL when a server can be had).
 
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +27,7 @@ use waspada_store_pg::testing::TempPostgres;
 
 #[path = "support/loopback_feed.rs"]
 mod loopback_feed;
-use loopback_feed::{item, serve_feed};
+use loopback_feed::{item, serve_feed, serve_with};
 
 fn config(port: u16) -> Config {
     let text = format!(
@@ -160,34 +158,15 @@ async fn due_sources_are_fetched_once_and_their_items_reach_the_store() {
 
 /// Serves `feed` at `/feed.xml` (503 once `failing` is set) and 404 elsewhere, forever.
 fn serve_until_failing(feed: String, failing: Arc<AtomicBool>) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut request = String::new();
-            let _ = reader.read_line(&mut request);
-            let mut line = String::new();
-            while reader.read_line(&mut line).unwrap_or(0) > 2 {
-                line.clear();
-            }
-            let (status, body) = if !request.starts_with("GET /feed.xml ") {
-                ("404 Not Found", "")
-            } else if failing.load(Ordering::SeqCst) {
-                ("503 Service Unavailable", "")
-            } else {
-                ("200 OK", feed.as_str())
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: application/rss+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(head.as_bytes());
-            let _ = stream.write_all(body.as_bytes());
+    serve_with(move |request| {
+        if !request.starts_with("GET /feed.xml ") {
+            ("404 Not Found", String::new())
+        } else if failing.load(Ordering::SeqCst) {
+            ("503 Service Unavailable", String::new())
+        } else {
+            ("200 OK", feed.clone())
         }
-    });
-    port
+    })
 }
 
 /// The scheduler registers the enabled source and names it in the fetch job; the fetch
