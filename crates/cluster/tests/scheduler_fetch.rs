@@ -14,13 +14,17 @@ use tokio::task::block_in_place;
 use waspada_cluster::analyse::{AnalyseOptions, run_analyse_worker};
 use waspada_cluster::fetch::{feed_state, poll_source, run_fetch_worker};
 use waspada_cluster::messages::{FetchJob, decode};
-use waspada_cluster::scheduler::{detect_once, publish_due, register_sources};
+use waspada_cluster::scheduler::{
+    SchedulerOptions, detect_once, publish_due, register_sources, run_scheduler,
+};
 use waspada_cluster::{Metrics, Shutdown};
 use waspada_pipeline::config::Config;
 use waspada_pipeline::files::InputItem;
 use waspada_pipeline::ingest::{IngestOptions, ingest};
 use waspada_pipeline::poll::Poller;
-use waspada_queue::{MemoryKv, MemoryQueue, Queue, QueueMessage, QueueOptions, Stage};
+use waspada_queue::{
+    MemoryKv, MemoryLeases, MemoryQueue, Queue, QueueMessage, QueueOptions, Stage,
+};
 use waspada_store::{Records, SqliteRecords, Store, StoreOptions, Workplace};
 use waspada_store_pg::PgRecords;
 use waspada_store_pg::testing::TempPostgres;
@@ -289,6 +293,81 @@ async fn source_health_reaches_postgres() {
         .expect("connect to PostgreSQL");
     let view = records.workplace(tokio::runtime::Handle::current());
     source_health_reaches_the_store(&records, &view).await;
+}
+
+/// Runs a scheduler until `done` holds (polled every 50 ms), then stops it.
+async fn schedule_until<R: Records>(
+    records: &R,
+    q: &MemoryQueue,
+    leases: &MemoryLeases,
+    options: &SchedulerOptions,
+    mut done: impl AsyncFnMut() -> bool,
+) {
+    let kv = MemoryKv::new();
+    let metrics = Metrics::default();
+    let (trigger, shutdown) = Shutdown::new();
+    let stop = async {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while !done().await {
+            assert!(
+                Instant::now() < deadline,
+                "{} never got there",
+                options.holder
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        trigger.trigger();
+    };
+    let (ran, ()) = tokio::join!(
+        run_scheduler(records, q, leases, &kv, options, &metrics, &shutdown),
+        stop
+    );
+    ran.unwrap();
+}
+
+/// Taking the lease, a scheduler registers its sources (a standby taking over registers
+/// them again, with what its configuration says now) and names them in its fetch jobs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduler_registers_its_sources_on_taking_the_lease() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("waspada.sqlite");
+    let records = SqliteRecords::new(Store::open(&path).unwrap());
+    let view = Store::open(&path).unwrap();
+    let q = MemoryQueue::new(QueueOptions::default());
+    let leases = MemoryLeases::new();
+    let mut options = SchedulerOptions {
+        holder: "a".into(),
+        lease_ttl: Duration::from_millis(300),
+        detect_every: Duration::from_secs(3600),
+        detect: waspada_pipeline::detect::DetectOptions::default(),
+        sources: config(9).sources,
+    };
+    schedule_until(&records, &q, &leases, &options, async || {
+        q.stats(Stage::Fetch).await.unwrap().pending > 0
+    })
+    .await;
+    let sources = block_in_place(|| view.sources()).unwrap();
+    assert_eq!(sources.len(), 1, "only the enabled source: {sources:?}");
+    let message = q
+        .pull(Stage::Fetch, 1, Duration::from_millis(100))
+        .await
+        .unwrap()
+        .pop()
+        .expect("a fetch job");
+    let job: FetchJob = decode(message.payload(), "a fetch job").unwrap();
+    assert_eq!(job.source_id, Some(sources[0].id));
+
+    // The standby takes over with the source's language corrected in its configuration.
+    options.holder = "b".into();
+    options.sources[0].language = Some("ms".into());
+    schedule_until(&records, &q, &leases, &options, async || {
+        let now = block_in_place(|| view.sources()).unwrap();
+        now.first().and_then(|s| s.language.as_deref()) == Some("ms")
+    })
+    .await;
+    let after = block_in_place(|| view.sources()).unwrap();
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(after[0].id, sources[0].id, "updated by name, same id");
 }
 
 fn filled_store() -> Store {
