@@ -78,6 +78,19 @@ fn two_item_feed() -> String {
     )
 }
 
+/// Takes the next fetch job off the queue (acknowledged: no worker is to poll it).
+async fn take_fetch_job(q: &MemoryQueue) -> FetchJob {
+    let message = q
+        .pull(Stage::Fetch, 1, Duration::from_millis(100))
+        .await
+        .unwrap()
+        .pop()
+        .expect("a fetch job");
+    let job = decode(message.payload(), "a fetch job").unwrap();
+    message.ack().await.unwrap();
+    job
+}
+
 /// Runs an analyse worker until the analyse stage is empty.
 async fn analyse_all<R: Records>(records: &R, q: &MemoryQueue, options: &AnalyseOptions) {
     let metrics = Metrics::default();
@@ -203,14 +216,7 @@ async fn source_health_reaches_the_store<R: Records, W: Workplace>(records: &R, 
         .await
         .unwrap();
     assert_eq!(n, 1);
-    let message = q
-        .pull(Stage::Fetch, 1, Duration::from_millis(100))
-        .await
-        .unwrap()
-        .pop()
-        .expect("a fetch job");
-    let job: FetchJob = decode(message.payload(), "a fetch job").unwrap();
-    message.ack().await.unwrap();
+    let job = take_fetch_job(&q).await;
     assert_eq!(job.source_id, Some(id));
 
     let poller = Poller::new(&config).unwrap();
@@ -348,13 +354,7 @@ async fn the_scheduler_registers_its_sources_on_taking_the_lease() {
     .await;
     let sources = block_in_place(|| view.sources()).unwrap();
     assert_eq!(sources.len(), 1, "only the enabled source: {sources:?}");
-    let message = q
-        .pull(Stage::Fetch, 1, Duration::from_millis(100))
-        .await
-        .unwrap()
-        .pop()
-        .expect("a fetch job");
-    let job: FetchJob = decode(message.payload(), "a fetch job").unwrap();
+    let job = take_fetch_job(&q).await;
     assert_eq!(job.source_id, Some(sources[0].id));
 
     // The standby takes over with the source's language corrected in its configuration.
