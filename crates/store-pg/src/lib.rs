@@ -45,6 +45,7 @@ mod error;
 mod migrate;
 mod plan;
 mod read;
+mod sources;
 pub mod testing;
 mod write;
 
@@ -53,8 +54,8 @@ use std::time::Duration;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use waspada_store::{
-    ArticleBundle, ArticleRecord, EventFilter, EventRow, Inserted, NewSignal, Records, ReportRow,
-    Result, SeriesRow, StoreError, StoreOptions, StoreStats,
+    ArticleBundle, ArticleRecord, EventFilter, EventRow, FetchState, Inserted, NewSignal, Records,
+    ReportRow, Result, SeriesRow, SourceSpec, StoreError, StoreOptions, StoreStats,
 };
 
 pub use error::PgError;
@@ -285,5 +286,19 @@ impl Records for PgRecords {
 
     async fn counts(&self) -> Result<StoreStats> {
         read::counts(&*self.client().await?).await
+    }
+
+    async fn register_sources(&self, specs: &[SourceSpec]) -> Result<Vec<i64>> {
+        in_transaction!(self, "register sources", |tx| {
+            let mut ids = Vec::with_capacity(specs.len());
+            for spec in specs {
+                ids.push(sources::upsert_source(&*tx, spec).await?);
+            }
+            Ok(ids)
+        })
+    }
+
+    async fn put_fetch_state(&self, state: &FetchState) -> Result<()> {
+        sources::put_fetch_state(&**self.client().await?, state).await
     }
 }

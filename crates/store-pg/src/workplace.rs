@@ -117,7 +117,8 @@ impl PgWorkplace {
     }
 
     /// Registers a source, or updates it by name. Returns its id. (The fetcher's write, as
-    /// `waspada_store::Batch::upsert_source`.)
+    /// `waspada_store::Batch::upsert_source`; the cluster's scheduler registers through
+    /// [`Records::register_sources`](waspada_store::Records::register_sources).)
     pub fn upsert_source(
         &mut self,
         name: &str,
@@ -126,58 +127,21 @@ impl PgWorkplace {
         country: Option<&str>,
         language: Option<&str>,
     ) -> Result<i64> {
-        self.one(
-            "INSERT INTO sources (name, url, kind, country, language, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
-                 country = excluded.country, language = excluded.language
-             RETURNING id",
-            &[
-                &text(name),
-                &url.map(text),
-                &text(kind),
-                &country.map(text),
-                &language.map(text),
-                &waspada_store::now_ms(),
-            ],
-            "register a source",
-            |r| r.get(0),
-        )
+        let spec = waspada_store::SourceSpec {
+            name: name.into(),
+            url: url.map(str::to_string),
+            kind: kind.into(),
+            country: country.map(str::to_string),
+            language: language.map(str::to_string),
+        };
+        self.run(async { crate::sources::upsert_source(&**self.client().await?, &spec).await })
     }
 
     /// Saves the fetch state of a URL. (The fetcher's write, as
-    /// `waspada_store::Batch::put_fetch_state`.)
+    /// `waspada_store::Batch::put_fetch_state` and
+    /// [`Records::put_fetch_state`](waspada_store::Records::put_fetch_state).)
     pub fn put_fetch_state(&mut self, s: &FetchState) -> Result<()> {
-        self.execute(
-            "INSERT INTO fetch_state (url, source_id, etag, last_modified, last_attempt_at,
-                 last_success_at, last_status, last_error, consecutive_failures,
-                 next_attempt_at, items_seen, items_new)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id,
-                 etag = excluded.etag, last_modified = excluded.last_modified,
-                 last_attempt_at = excluded.last_attempt_at,
-                 last_success_at = excluded.last_success_at,
-                 last_status = excluded.last_status, last_error = excluded.last_error,
-                 consecutive_failures = excluded.consecutive_failures,
-                 next_attempt_at = excluded.next_attempt_at,
-                 items_seen = excluded.items_seen, items_new = excluded.items_new",
-            &[
-                &text(&s.url),
-                &s.source_id,
-                &s.etag.as_deref().map(text),
-                &s.last_modified.as_deref().map(text),
-                &s.last_attempt_at,
-                &s.last_success_at,
-                &s.last_status,
-                &s.last_error.as_deref().map(text),
-                &s.consecutive_failures,
-                &s.next_attempt_at,
-                &s.items_seen,
-                &s.items_new,
-            ],
-            "save fetch state",
-        )?;
-        Ok(())
+        self.run(async { crate::sources::put_fetch_state(&**self.client().await?, s).await })
     }
 
     /// [`PgWorkplace::change_user_once`], run again when PostgreSQL aborted it to break a

@@ -51,7 +51,7 @@ pub use articles::{
 };
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
-pub use fetch::{FetchState, SourceRow};
+pub use fetch::{FetchState, SourceRow, SourceSpec};
 pub use records::{AnalysisRow, ArticleBundle, Records, SqliteRecords};
 pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
 pub use signals::{NewSignal, SignalRow};
