@@ -4,16 +4,19 @@
 //!
 //! Feed state (validators, failures in a row, next attempt) lives in the queue's
 //! key-value bucket under `feed.<hash of the URL>`, so any fetch worker can take any
-//! source, and the scheduler reads when each one is next due.
+//! source, and the scheduler reads when each one is next due. The KV is the workers' own
+//! source of truth (conditional GET, back-off); after each poll the worker also copies the
+//! state into the store's `fetch_state` ([`Records::put_fetch_state`]), which is what the
+//! dashboard's Sources page shows. The articles it publishes carry the source's id (from
+//! the [`FetchJob`]), so the store counts each source's articles.
 
 use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 use waspada_fetch::{FetchOutcome, Validators, canonical_url, parse_feed};
-use waspada_pipeline::config::SourceConfig;
 use waspada_pipeline::poll::{MAX_ITEMS_PER_POLL, Poller, next_attempt};
 use waspada_queue::{KeyValue, Queue, QueueMessage, Stage};
-use waspada_store::{Records, now_ms};
+use waspada_store::{FetchState, Records, now_ms};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::analyse::{AnalyseOptions, give_back};
@@ -40,6 +43,34 @@ pub struct FeedState {
     pub next_attempt_at: Option<i64>,
     /// Articles published to the analyse stage in total.
     pub items_published: i64,
+    /// Last HTTP status (304 when not modified); `None` when the last attempt got no
+    /// answer.
+    #[serde(default)]
+    pub last_status: Option<i64>,
+    /// Feed items seen in total.
+    #[serde(default)]
+    pub items_seen: i64,
+}
+
+impl FeedState {
+    /// The store's copy of this state, for the Sources page: the articles published to
+    /// the analyse stage count as the source's new items.
+    pub fn to_fetch_state(&self, url: &str, source_id: Option<i64>) -> FetchState {
+        FetchState {
+            url: url.to_string(),
+            source_id,
+            etag: self.etag.clone(),
+            last_modified: self.last_modified.clone(),
+            last_attempt_at: self.last_attempt_at,
+            last_success_at: self.last_success_at,
+            last_status: self.last_status,
+            last_error: self.last_error.clone(),
+            consecutive_failures: self.consecutive_failures,
+            next_attempt_at: self.next_attempt_at,
+            items_seen: self.items_seen,
+            items_new: self.items_published,
+        }
+    }
 }
 
 /// The KV key of a source's state.
@@ -90,7 +121,7 @@ pub async fn run_fetch_worker<R: Records, Q: Queue, K: KeyValue>(
                     continue;
                 }
             };
-            match poll_source(poller, records, queue, kv, &job.source, metrics).await {
+            match poll_source(poller, records, queue, kv, &job, metrics).await {
                 Ok(()) => {
                     if m.ack().await.is_err() {
                         add(&metrics.errors, 1);
@@ -106,17 +137,28 @@ pub async fn run_fetch_worker<R: Records, Q: Queue, K: KeyValue>(
     Ok(())
 }
 
-/// Polls one source: its new articles go to the analyse stage, its state to the KV.
-/// A source that fails (HTTP, a broken feed) is recorded with back-off, not an error:
-/// only the queue and the store failing are errors.
+/// Polls one job's source: its new articles go to the analyse stage with the source's id,
+/// its state to the KV and a copy to the store. A source that fails (HTTP, a broken feed)
+/// is recorded with back-off, not an error: only the queue and the store failing are
+/// errors (except the store's copy of the state: the next poll writes it again).
 pub async fn poll_source<R: Records, Q: Queue, K: KeyValue>(
     poller: &Poller,
     records: &R,
     queue: &Q,
     kv: &K,
-    source: &SourceConfig,
+    job: &FetchJob,
     metrics: &Metrics,
 ) -> Result<(), ClusterError> {
+    let source = &job.source;
+    let source_id = match job.source_id {
+        Some(id) => Some(id),
+        // A job from a scheduler older than `source_id`.
+        None => records
+            .register_sources(&[source.spec()])
+            .await?
+            .first()
+            .copied(),
+    };
     let mut state = feed_state(kv, &source.url).await?.unwrap_or_default();
     state.last_attempt_at = Some(now_ms());
     let validators = Validators {
@@ -126,12 +168,17 @@ pub async fn poll_source<R: Records, Q: Queue, K: KeyValue>(
     let mut error = None;
     let mut articles = Vec::new();
     match poller.fetcher().fetch(&source.url, &validators).await {
-        Err(e) => error = Some(e.to_string()),
+        Err(e) => {
+            state.last_status = e.status().map(i64::from);
+            error = Some(e.to_string());
+        }
         Ok(FetchOutcome::NotModified { validators, .. }) => {
+            state.last_status = Some(304);
             state.etag = validators.etag;
             state.last_modified = validators.last_modified;
         }
         Ok(FetchOutcome::Fetched(resp)) => {
+            state.last_status = Some(i64::from(resp.status));
             state.etag = resp.validators.etag.clone();
             state.last_modified = resp.validators.last_modified.clone();
             if source.kind == "page" {
@@ -143,6 +190,7 @@ pub async fn poll_source<R: Records, Q: Queue, K: KeyValue>(
                 match parse_feed(&resp.body_bytes, Some(&resp.final_url)) {
                     Err(e) => error = Some(e.to_string()),
                     Ok(items) => {
+                        state.items_seen += items.len() as i64;
                         let items: Vec<_> = items
                             .into_iter()
                             .take(MAX_ITEMS_PER_POLL)
@@ -190,7 +238,7 @@ pub async fn poll_source<R: Records, Q: Queue, K: KeyValue>(
         }
     }
     for a in articles {
-        let job = AnalyseJob::new(a, None, now_ms());
+        let job = AnalyseJob::new(a, source_id, now_ms());
         let published = queue
             .publish(Stage::Analyse, &job.dedup_id(), &encode(&job))
             .await?;
@@ -214,5 +262,15 @@ pub async fn poll_source<R: Records, Q: Queue, K: KeyValue>(
     }
     state.next_attempt_at = Some(next_attempt(now, source, state.consecutive_failures));
     kv.put(&feed_key(&source.url), &encode(&state)).await?;
+    if let Err(e) = records
+        .put_fetch_state(&state.to_fetch_state(&source.url, source_id))
+        .await
+    {
+        add(&metrics.errors, 1);
+        eprintln!(
+            "fetch worker: source {:?}: cannot copy its fetch state to the store (the next poll will): {e}",
+            source.name
+        );
+    }
     Ok(())
 }

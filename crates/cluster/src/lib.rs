@@ -15,6 +15,16 @@
 //! the poller's page extraction). Processes hold no state of their own: kill one and the
 //! queue hands its messages to another.
 //!
+//! The dashboard sees the sources through the store, not the queue: the scheduler
+//! registers its configured sources there ([`Records::register_sources`]) and names each
+//! one's id in its fetch jobs; the fetch worker gives that id to the articles it publishes
+//! and copies each poll's outcome to the store's fetch state
+//! ([`Records::put_fetch_state`]). The KV copy stays the workers' own (conditional GET,
+//! back-off); the store copy is what the Sources page shows.
+//!
+//! [`Records::register_sources`]: waspada_store::Records::register_sources
+//! [`Records::put_fetch_state`]: waspada_store::Records::put_fetch_state
+//!
 //! The rule that makes that safe: **acknowledge after commit**. A batch is stored in one
 //! transaction, its index jobs are published, and only then are its messages acked. A
 //! crash in between means redelivery, and storing again is idempotent (the article comes

@@ -135,6 +135,11 @@ pub struct FetchJob {
     pub source: SourceConfig,
     /// When the scheduler found it due (epoch ms).
     pub due_at: i64,
+    /// The source's id in the store, as the scheduler registered it: the fetch worker
+    /// gives it to the articles and the fetch state it writes. `None` in jobs from a
+    /// scheduler older than the field (the worker then registers the source itself).
+    #[serde(default)]
+    pub source_id: Option<i64>,
 }
 
 impl FetchJob {
@@ -227,6 +232,33 @@ mod tests {
         };
         let ix: IndexJob = decode(&encode(&IndexJob::from(doc.clone())), "x").unwrap();
         assert_eq!(SearchDoc::from(ix), doc);
+    }
+
+    #[test]
+    fn a_fetch_job_from_an_older_scheduler_still_decodes() {
+        let source = SourceConfig {
+            name: "Kabar".into(),
+            kind: "feed".into(),
+            url: "https://kabar.example/rss".into(),
+            country: None,
+            language: Some("id".into()),
+            every_minutes: 30,
+            content_selector: None,
+            feed_text_only: false,
+            disabled: false,
+        };
+        let job = FetchJob {
+            source,
+            due_at: 60_000,
+            source_id: Some(4),
+        };
+        let back: FetchJob = decode(&encode(&job), "a fetch job").unwrap();
+        assert_eq!(back, job);
+        let mut old = serde_json::to_value(&job).unwrap();
+        old.as_object_mut().unwrap().remove("source_id");
+        let back: FetchJob = decode(old.to_string().as_bytes(), "a fetch job").unwrap();
+        assert_eq!(back.source_id, None);
+        assert_eq!(back.source, job.source);
     }
 
     #[test]

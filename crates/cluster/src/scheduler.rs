@@ -2,6 +2,11 @@
 //! `scheduler`. It publishes due sources to the fetch stage and, every interval,
 //! rebuilds the series and runs detection into signals.
 //!
+//! Whenever it takes the lease (at start, or taking over from another instance) it first
+//! registers the enabled sources in the store ([`register_sources`]); each fetch job then
+//! carries its source's id, which the fetch worker gives to the articles and to the fetch
+//! state it writes: the Sources page of the dashboard lists them from the store.
+//!
 //! A second instance (a standby on another machine) waits for the lease; when the active
 //! one dies, its lease expires after the TTL and the standby takes over. Both publishing
 //! twice would be harmless anyway (fetch jobs are de-duplicated by source and due time,
@@ -96,11 +101,30 @@ pub async fn detect_once<R: Records>(
     Ok(summary)
 }
 
+/// Registers the enabled sources in the store (each inserted, or updated by name, in one
+/// transaction) and returns their ids by name. Disabled sources are left as they are: a
+/// source once polled keeps its row and history.
+pub async fn register_sources<R: Records>(
+    records: &R,
+    sources: &[SourceConfig],
+) -> Result<HashMap<String, i64>, ClusterError> {
+    let enabled: Vec<&SourceConfig> = sources.iter().filter(|s| !s.disabled).collect();
+    let specs: Vec<_> = enabled.iter().map(|s| s.spec()).collect();
+    let ids = records.register_sources(&specs).await?;
+    Ok(enabled
+        .into_iter()
+        .zip(ids)
+        .map(|(s, id)| (s.name.clone(), id))
+        .collect())
+}
+
 /// Publishes the enabled sources that are due (by the state the fetch workers keep in the
-/// KV). `published` remembers what this instance already published per source URL, so a
+/// KV), each with its store id from `ids` (by name, as [`register_sources`] returns).
+/// `published` remembers what this instance already published per source URL, so a
 /// source waiting in the queue is not published again. Returns how many were published.
 pub async fn publish_due<Q: Queue, K: KeyValue>(
     sources: &[SourceConfig],
+    ids: &HashMap<String, i64>,
     queue: &Q,
     kv: &K,
     published: &mut HashMap<String, i64>,
@@ -118,6 +142,7 @@ pub async fn publish_due<Q: Queue, K: KeyValue>(
         let job = FetchJob {
             source: source.clone(),
             due_at,
+            source_id: ids.get(&source.name).copied(),
         };
         queue
             .publish(Stage::Fetch, &job.dedup_id(), &encode(&job))
@@ -155,6 +180,8 @@ pub async fn run_scheduler_with<R: Records, Q: Queue, L: Leases, K: KeyValue, H:
 ) -> Result<(), ClusterError> {
     let tick = (options.lease_ttl / 3).max(Duration::from_millis(100));
     let mut published = HashMap::new();
+    // Registered on taking the lease; forgotten on losing it.
+    let mut ids: Option<HashMap<String, i64>> = None;
     let mut last_detect: Option<Instant> = None;
     let mut holding = false;
     while !shutdown.is_set() {
@@ -172,6 +199,7 @@ pub async fn run_scheduler_with<R: Records, Q: Queue, L: Leases, K: KeyValue, H:
                 if holding {
                     eprintln!("scheduler {}: lost the lease", options.holder);
                     holding = false;
+                    ids = None;
                 }
                 shutdown.sleep(tick).await;
                 continue;
@@ -184,7 +212,19 @@ pub async fn run_scheduler_with<R: Records, Q: Queue, L: Leases, K: KeyValue, H:
             }
         }
         let work = async {
-            let n = publish_due(&options.sources, queue, kv, &mut published).await?;
+            let ids = match &mut ids {
+                Some(ids) => ids,
+                None => {
+                    let registered = register_sources(records, &options.sources).await?;
+                    eprintln!(
+                        "scheduler {}: {} sources registered in the store",
+                        options.holder,
+                        registered.len()
+                    );
+                    ids.insert(registered)
+                }
+            };
+            let n = publish_due(&options.sources, ids, queue, kv, &mut published).await?;
             add(&metrics.stored_new, n as u64);
             if last_detect.is_none_or(|t| t.elapsed() >= options.detect_every) {
                 let summary = detect_once(records, &options.detect).await?;

@@ -14,8 +14,9 @@ use waspada_cluster::{Metrics, Shutdown};
 use waspada_extract::Article;
 use waspada_queue::{MemoryQueue, Queue, QueueOptions, Stage};
 use waspada_store::{
-    ArticleBundle, ArticleRecord, EventFilter, EventRow, Inserted, NewSignal, Records, ReportRow,
-    Result as StoreResult, SeriesRow, SqliteRecords, Store, StoreError, StoreStats,
+    ArticleBundle, ArticleRecord, EventFilter, EventRow, FetchState, Inserted, NewSignal, Records,
+    ReportRow, Result as StoreResult, SeriesRow, SourceSpec, SqliteRecords, Store, StoreError,
+    StoreStats,
 };
 
 fn jobs(n: usize, seed: u64) -> Vec<AnalyseJob> {
@@ -227,6 +228,12 @@ impl Records for Flaky {
     }
     async fn event_reports(&self, event_id: i64) -> StoreResult<Vec<ReportRow>> {
         self.inner.event_reports(event_id).await
+    }
+    async fn register_sources(&self, sources: &[SourceSpec]) -> StoreResult<Vec<i64>> {
+        self.inner.register_sources(sources).await
+    }
+    async fn put_fetch_state(&self, state: &FetchState) -> StoreResult<()> {
+        self.inner.put_fetch_state(state).await
     }
     async fn articles_after(&self, after: i64, limit: usize) -> StoreResult<Vec<ArticleRecord>> {
         self.inner.articles_after(after, limit).await

@@ -221,6 +221,18 @@ impl FetchError {
         }
     }
 
+    /// The HTTP status the server answered, when the failure is one (after retries: the
+    /// last answer); `None` when no answer came (timeouts, refusals, robots.txt).
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            FetchError::GaveUp { last, .. } => last.status(),
+            FetchError::HttpStatus { status, .. } | FetchError::RetryLater { status, .. } => {
+                Some(*status)
+            }
+            _ => None,
+        }
+    }
+
     /// Retry once more within the same fetch? Connect errors and timeouts only; HTTP
     /// statuses are decided where the response is seen.
     pub(crate) fn retryable(&self) -> bool {
@@ -231,5 +243,30 @@ impl FetchError {
                 | FetchError::ReadTimeout { .. }
                 | FetchError::TotalTimeout { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_is_the_servers_last_answer_if_any() {
+        let answered = |status| FetchError::HttpStatus {
+            url: "https://x.example/rss".into(),
+            status,
+            attempts: 3,
+        };
+        assert_eq!(answered(404).status(), Some(404));
+        let gave_up = FetchError::GaveUp {
+            attempts: 3,
+            last: Box::new(answered(503)),
+        };
+        assert_eq!(gave_up.status(), Some(503));
+        let silent = FetchError::Transport {
+            url: "https://x.example/rss".into(),
+            reason: "connection reset".into(),
+        };
+        assert_eq!(silent.status(), None);
     }
 }

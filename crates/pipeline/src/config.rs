@@ -235,6 +235,19 @@ pub struct SourceConfig {
     pub disabled: bool,
 }
 
+impl SourceConfig {
+    /// What the store registers of this source (its row on the Sources page).
+    pub fn spec(&self) -> waspada_store::SourceSpec {
+        waspada_store::SourceSpec {
+            name: self.name.clone(),
+            url: Some(self.url.clone()),
+            kind: self.kind.clone(),
+            country: self.country.clone(),
+            language: self.language.clone(),
+        }
+    }
+}
+
 fn default_kind() -> String {
     "feed".into()
 }

@@ -74,13 +74,7 @@ impl Poller {
     ) -> Result<PollReport, PipelineError> {
         let source_id = {
             let b = store.batch()?;
-            let id = b.upsert_source(
-                &source.name,
-                Some(&source.url),
-                &source.kind,
-                source.country.as_deref(),
-                source.language.as_deref(),
-            )?;
+            let id = b.register_source(&source.spec())?;
             b.commit()?;
             id
         };
@@ -104,6 +98,7 @@ impl Poller {
         let outcome = self.fetcher.fetch(&source.url, &validators).await;
         let incoming: Vec<Incoming> = match outcome {
             Err(e) => {
+                state.last_status = e.status().map(i64::from);
                 report.error = Some(e.to_string());
                 Vec::new()
             }

@@ -188,17 +188,25 @@ pub fn change_password(
     }
 }
 
-/// Makes an API token acting as `name` with `role`, and returns it: the only time it
-/// exists in clear text (the store keeps its hash).
+/// Makes an API token acting as `name` with `role`, working until `expires_at` (epoch
+/// ms; `None`: until revoked), and returns it: the only time it exists in clear text (the
+/// store keeps its hash).
 pub fn create_token(
     store: &mut dyn Workplace,
     name: &str,
     role: Role,
+    expires_at: Option<i64>,
 ) -> Result<String, AccountError> {
     check_name(name)?;
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
     store
-        .add_token(name, role, &sha256_hex(&token), waspada_store::now_ms())?
+        .add_token(
+            name,
+            role,
+            &sha256_hex(&token),
+            waspada_store::now_ms(),
+            expires_at,
+        )?
         .ok_or_else(|| AccountError::Taken(format!("a live token named {name}")))?;
     Ok(token)
 }

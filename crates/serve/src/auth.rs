@@ -192,6 +192,17 @@ fn cross_site(headers: &HeaderMap) -> Option<&'static str> {
     None
 }
 
+/// How often a token's last use is written: an hour is precise enough to spot a token
+/// nobody uses any more.
+const TOKEN_USE_GRANULARITY_MS: i64 = 3600 * 1000;
+
+/// The UTC day of an epoch-ms time, `YYYY-MM-DD`.
+fn day(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 /// Reads the session from the cookie or the token from the bearer header.
 async fn authenticate(
     state: &AppState,
@@ -212,8 +223,34 @@ async fn authenticate(
                 )
             })?;
         let hash = sha256_hex(&token);
-        let row = state.with_workplace(move |s| Ok(s.token(&hash)?)).await?;
+        let now = waspada_store::now_ms();
+        let row = state
+            .with_workplace(move |s| {
+                let row = s.token(&hash)?;
+                // The last use is written at most once per TOKEN_USE_GRANULARITY_MS, so a
+                // busy script does not make every request a write.
+                if let Some(t) = &row
+                    && !t.is_expired(now)
+                    && t.last_used_at
+                        .is_none_or(|at| now - at >= TOKEN_USE_GRANULARITY_MS)
+                {
+                    s.touch_token(t.id, now)?;
+                }
+                Ok(row)
+            })
+            .await?;
         return match row {
+            Some(t) if t.is_expired(now) => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                format!(
+                    "this API token ({}) expired on {}; an administrator can make a new one \
+                     with `waspada token add {} --role {}`",
+                    t.name,
+                    t.expires_at.map(day).unwrap_or_default(),
+                    t.name,
+                    t.role
+                ),
+            )),
             Some(t) => Ok(Some((
                 Identity {
                     user: t.name,

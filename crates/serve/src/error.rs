@@ -67,7 +67,19 @@ impl ApiError {
 
 impl From<waspada_store::StoreError> for ApiError {
     fn from(e: waspada_store::StoreError) -> Self {
-        ApiError::internal("reading the store", e)
+        match e {
+            // A shared database down or restarting: say so, and that it is worth retrying
+            // (503 also tells a load balancer's health check).
+            waspada_store::StoreError::Unavailable { .. } => {
+                tracing::warn!("{e}");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "the database cannot be reached right now; try again in a minute \
+                     (the server log says why)",
+                )
+            }
+            e => ApiError::internal("reading the store", e),
+        }
     }
 }
 

@@ -38,10 +38,11 @@
 //! - **No TLS of its own.** Run it behind a reverse proxy that terminates HTTPS and passes
 //!   the client's `Host` header on (see [`auth`], "Behind a reverse proxy"); session
 //!   cookies are `Secure` by default.
-//! - API tokens have no expiry (revoke them with `waspada token revoke`) and record no
-//!   last use; sessions end after [`auth::SESSION_HOURS`] whatever the activity.
-//! - The login slow-down is in memory, per server process.
-//! - No self-service password change in the dashboard: `waspada user passwd`.
+//! - Sessions end after [`auth::SESSION_HOURS`] whatever the activity. API tokens expire
+//!   after a year unless made with another `--days` (or `--never-expires`); `waspada token
+//!   list` shows their expiry and last use (recorded about once an hour).
+//! - The login slow-down is in memory, per server process: several servers behind one
+//!   proxy each count on their own (rate-limit `POST /login` at the proxy).
 //!
 //! # Using it
 //!

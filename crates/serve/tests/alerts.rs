@@ -41,7 +41,12 @@ fn fixture(synthetic: bool) -> Fixture {
     let mut store = data.store().unwrap();
     let tokens = ["ana", "budi", "x"]
         .into_iter()
-        .map(|name| (name, create_token(&mut store, name, Role::Analyst).unwrap()))
+        .map(|name| {
+            (
+                name,
+                create_token(&mut store, name, Role::Analyst, None).unwrap(),
+            )
+        })
         .collect();
     Fixture {
         app: router(state),

@@ -147,7 +147,7 @@ fn fixture_all() -> &'static Fixture {
             ("budi", Role::Analyst),
         ]
         .into_iter()
-        .map(|(name, role)| (name, create_token(&mut store, name, role).unwrap()))
+        .map(|(name, role)| (name, create_token(&mut store, name, role, None).unwrap()))
         .collect();
         Fixture { dir, tokens }
     })

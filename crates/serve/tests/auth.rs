@@ -507,8 +507,8 @@ async fn requests_from_other_sites_are_refused() {
 async fn api_tokens_work_without_csrf_until_revoked() {
     let f = Fixture::new();
     let mut store = f.store();
-    let machine = create_token(&mut store, "mesin", Role::Analyst).unwrap();
-    let reader = create_token(&mut store, "pembaca", Role::Viewer).unwrap();
+    let machine = create_token(&mut store, "mesin", Role::Analyst, None).unwrap();
+    let reader = create_token(&mut store, "pembaca", Role::Viewer, None).unwrap();
     assert!(machine.starts_with("wsp_"));
     let stored: String = store
         .connection()
@@ -562,6 +562,46 @@ async fn api_tokens_work_without_csrf_until_revoked() {
     let a = f.bearer("POST", &uri, &machine, verify).await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED);
     assert!(a.json()["error"].as_str().unwrap().contains("revoked"));
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_with_its_date_and_use_is_recorded() {
+    let f = Fixture::new();
+    let mut store = f.store();
+    let now = waspada_store::now_ms();
+    let live = create_token(&mut store, "harian", Role::Viewer, Some(now + 3_600_000)).unwrap();
+    let expired = create_token(&mut store, "lama", Role::Analyst, Some(now - 1)).unwrap();
+
+    let a = f.bearer("GET", "/api/signals", &live, Value::Null).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let used = |name: &str| {
+        store
+            .tokens()
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == name)
+            .unwrap()
+            .last_used_at
+    };
+    let first_use = used("harian").expect("the use is recorded");
+    assert!(first_use >= now);
+    // Within the hour the recorded use stays as it was: no write per request.
+    f.bearer("GET", "/api/signals", &live, Value::Null).await;
+    assert_eq!(used("harian"), Some(first_use));
+
+    let a = f.bearer("GET", "/api/signals", &expired, Value::Null).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+    let day = jiff::Timestamp::from_millisecond(now - 1)
+        .unwrap()
+        .strftime("%Y-%m-%d")
+        .to_string();
+    let message = a.json()["error"].as_str().unwrap().to_string();
+    assert!(message.contains(&format!("expired on {day}")), "{message}");
+    assert!(
+        message.contains("waspada token add lama --role analyst"),
+        "{message}"
+    );
+    assert_eq!(used("lama"), None, "an expired token's use is not recorded");
 }
 
 #[tokio::test]
@@ -881,7 +921,7 @@ async fn wrong_current_passwords_lock_the_form_like_failed_logins() {
 #[tokio::test]
 async fn an_api_token_has_no_password_to_change() {
     let f = Fixture::new();
-    let token = create_token(&mut f.store(), "mesin", Role::Analyst).unwrap();
+    let token = create_token(&mut f.store(), "mesin", Role::Analyst, None).unwrap();
     let req = form("/settings/password")
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .body(Body::from(format!(

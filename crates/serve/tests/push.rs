@@ -61,7 +61,7 @@ fn fresh() -> (tempfile::TempDir, axum::Router) {
     let dir = tempfile::tempdir().unwrap();
     let state = AppState::open(dir.path()).unwrap();
     let mut store = state.data_dir.as_ref().unwrap().store().unwrap();
-    let token = create_token(&mut store, "mitra", Role::Analyst).unwrap();
+    let token = create_token(&mut store, "mitra", Role::Analyst, None).unwrap();
     let bearer = HeaderValue::from_str(&format!("Bearer {token}")).unwrap();
     let app = router(state).layer(axum::middleware::map_request(
         move |mut req: Request<Body>| {

@@ -64,7 +64,7 @@ fn fixture() -> Fixture {
         .upsert_signal(&signal("daily", "2025-11-20", None))
         .unwrap();
     b.commit().unwrap();
-    let token = create_token(&mut store, "uji", Role::Analyst).unwrap();
+    let token = create_token(&mut store, "uji", Role::Analyst, None).unwrap();
     let app = router(AppState::open(dir.path()).unwrap());
     Fixture {
         _dir: dir,

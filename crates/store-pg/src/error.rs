@@ -49,10 +49,33 @@ impl std::error::Error for PgError {
 
 /// A `map_err` adapter naming the action that failed.
 pub(crate) fn backend(action: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
-    move |e| StoreError::Backend {
-        action,
-        source: Box::new(PgError(e)),
+    move |e| {
+        // A connection that broke under us (the server restarted, the network dropped)
+        // says the database is unreachable, not that the query was wrong.
+        if e.is_closed() || is_io(&e) {
+            StoreError::Unavailable {
+                action,
+                source: Box::new(PgError(e)),
+            }
+        } else {
+            StoreError::Backend {
+                action,
+                source: Box::new(PgError(e)),
+            }
+        }
     }
+}
+
+/// The error (or one of its causes) is an I/O error: the connection, not the SQL.
+fn is_io(e: &tokio_postgres::Error) -> bool {
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        if c.is::<std::io::Error>() {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
 }
 
 /// A stored JSON value that does not parse.

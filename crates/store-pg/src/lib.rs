@@ -37,15 +37,16 @@
 //!   delivers alerts from here, at most one dispatcher per alert at a time ([`CLAIM_MS`]).
 //!
 //! Near-duplicate clustering and event figures follow the SQLite store's rules exactly
-//! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]). One
-//! difference under concurrency: two near-duplicates stored at the same moment by two
-//! workers may each start a cluster (each is still stored once).
+//! ([`waspada_store::nearest_duplicate`], [`waspada_store::merge_figures`]), also under
+//! concurrency: a batch locks the LSH band keys it looks up, so two near-duplicates stored
+//! at the same moment by two workers end in one cluster.
 #![deny(missing_docs)]
 
 mod error;
 mod migrate;
 mod plan;
 mod read;
+mod sources;
 pub mod testing;
 mod write;
 
@@ -54,8 +55,8 @@ use std::time::Duration;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use tokio_postgres::NoTls;
 use waspada_store::{
-    ArticleBundle, ArticleRecord, EventFilter, EventRow, Inserted, NewSignal, Records, ReportRow,
-    Result, SeriesRow, StoreError, StoreOptions, StoreStats,
+    ArticleBundle, ArticleRecord, EventFilter, EventRow, FetchState, Inserted, NewSignal, Records,
+    ReportRow, Result, SeriesRow, SourceSpec, StoreError, StoreOptions, StoreStats,
 };
 
 pub use error::PgError;
@@ -66,6 +67,9 @@ use error::{backend, is_retryable};
 
 /// Connections in the pool that [`PgRecords::connect`] opens.
 pub const DEFAULT_POOL_SIZE: usize = 8;
+
+/// How long a new connection may take before the database counts as unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// How many times a transaction that lost a deadlock or a serialisation conflict is run.
 const ATTEMPTS: u32 = 5;
@@ -154,9 +158,14 @@ pub fn describe_url(url: &str) -> String {
 /// Brings the schema of the database at `url` up to date and opens a pool of `pool_size`
 /// connections (at least 1) to it: what [`PgRecords`] and [`PgWorkplace`] connect with.
 async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {
-    let config: tokio_postgres::Config = url
+    let mut config: tokio_postgres::Config = url
         .parse()
         .map_err(backend("read the PostgreSQL connection URL"))?;
+    if config.get_connect_timeout().is_none() {
+        // A server behind a cut network would otherwise hold a request for the kernel's
+        // TCP timeout (minutes); `connect_timeout` in the URL overrides this.
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
     migrate::migrate(&config).await?;
     let manager = Manager::from_config(
         config,
@@ -176,9 +185,16 @@ async fn open_pool(url: &str, pool_size: usize) -> Result<Pool> {
 
 /// A connection from `pool`.
 async fn pooled(pool: &Pool) -> Result<deadpool_postgres::Client> {
-    pool.get().await.map_err(|e| StoreError::Backend {
-        action: "get a PostgreSQL connection from the pool",
-        source: Box::new(e),
+    pool.get().await.map_err(|e| match e {
+        // No connection could be made: the server is down or out of reach.
+        deadpool_postgres::PoolError::Backend(_) => StoreError::Unavailable {
+            action: "connect to PostgreSQL",
+            source: Box::new(e),
+        },
+        _ => StoreError::Backend {
+            action: "get a PostgreSQL connection from the pool",
+            source: Box::new(e),
+        },
     })
 }
 
@@ -271,5 +287,19 @@ impl Records for PgRecords {
 
     async fn counts(&self) -> Result<StoreStats> {
         read::counts(&*self.client().await?).await
+    }
+
+    async fn register_sources(&self, specs: &[SourceSpec]) -> Result<Vec<i64>> {
+        in_transaction!(self, "register sources", |tx| {
+            let mut ids = Vec::with_capacity(specs.len());
+            for spec in specs {
+                ids.push(sources::upsert_source(&*tx, spec).await?);
+            }
+            Ok(ids)
+        })
+    }
+
+    async fn put_fetch_state(&self, state: &FetchState) -> Result<()> {
+        sources::put_fetch_state(&**self.client().await?, state).await
     }
 }

@@ -37,6 +37,9 @@ pub enum TempPostgresError {
         /// What went wrong (command output, log tail).
         detail: String,
     },
+    /// Stopping or restarting needs the server this harness started itself.
+    #[error("this PostgreSQL is not ours to stop (WASPADA_PG_URL names someone else's server)")]
+    Unsupported,
 }
 
 fn failed(step: &'static str) -> impl Fn(std::io::Error) -> TempPostgresError {
@@ -60,6 +63,9 @@ enum Kind {
         bin: PathBuf,
         data: PathBuf,
         as_postgres: bool,
+        /// `pg_ctl -o` options and log file, to start it again on the same port.
+        options: String,
+        log: PathBuf,
         // Declared last: removed after the server stopped.
         _dir: TempDir,
     },
@@ -159,6 +165,8 @@ impl TempPostgres {
                         bin,
                         data,
                         as_postgres,
+                        options,
+                        log,
                         _dir: dir,
                     },
                 });
@@ -174,6 +182,48 @@ impl TempPostgres {
             step: "start PostgreSQL (pg_ctl start)",
             detail: last.unwrap_or_default(),
         })
+    }
+
+    /// Stops the server (fast shutdown: clients are disconnected), as an outage would.
+    /// `Unsupported` for a database on someone else's server (`WASPADA_PG_URL`).
+    pub fn stop(&self) -> Result<(), TempPostgresError> {
+        self.pg_ctl(
+            &["-m", "fast", "-w", "stop"],
+            "stop PostgreSQL (pg_ctl stop)",
+        )
+    }
+
+    /// Starts the server again after [`TempPostgres::stop`], on the same port and data.
+    pub fn restart(&self) -> Result<(), TempPostgresError> {
+        let Kind::Server { options, log, .. } = &self.kind else {
+            return Err(TempPostgresError::Unsupported);
+        };
+        let log = log.display().to_string();
+        self.pg_ctl(
+            &["-l", &log, "-o", options, "-w", "-t", "60", "start"],
+            "start PostgreSQL again (pg_ctl start)",
+        )
+    }
+
+    fn pg_ctl(&self, args: &[&str], step: &'static str) -> Result<(), TempPostgresError> {
+        let Kind::Server {
+            bin,
+            data,
+            as_postgres,
+            ..
+        } = &self.kind
+        else {
+            return Err(TempPostgresError::Unsupported);
+        };
+        let exe = bin.join("pg_ctl");
+        let mut c = if *as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        };
+        run(c.arg("-D").arg(data).args(args), step).map(drop)
     }
 
     /// A new empty database on the same server, dropped with this value: lets one server

@@ -116,7 +116,8 @@ impl PgWorkplace {
     }
 
     /// Registers a source, or updates it by name. Returns its id. (The fetcher's write, as
-    /// `waspada_store::Batch::upsert_source`.)
+    /// `waspada_store::Batch::upsert_source`; the cluster's scheduler registers through
+    /// [`Records::register_sources`](waspada_store::Records::register_sources).)
     pub fn upsert_source(
         &mut self,
         name: &str,
@@ -125,58 +126,21 @@ impl PgWorkplace {
         country: Option<&str>,
         language: Option<&str>,
     ) -> Result<i64> {
-        self.one(
-            "INSERT INTO sources (name, url, kind, country, language, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6)
-             ON CONFLICT (name) DO UPDATE SET url = excluded.url, kind = excluded.kind,
-                 country = excluded.country, language = excluded.language
-             RETURNING id",
-            &[
-                &text(name),
-                &url.map(text),
-                &text(kind),
-                &country.map(text),
-                &language.map(text),
-                &waspada_store::now_ms(),
-            ],
-            "register a source",
-            |r| r.get(0),
-        )
+        let spec = waspada_store::SourceSpec {
+            name: name.into(),
+            url: url.map(str::to_string),
+            kind: kind.into(),
+            country: country.map(str::to_string),
+            language: language.map(str::to_string),
+        };
+        self.run(async { crate::sources::upsert_source(&**self.client().await?, &spec).await })
     }
 
     /// Saves the fetch state of a URL. (The fetcher's write, as
-    /// `waspada_store::Batch::put_fetch_state`.)
+    /// `waspada_store::Batch::put_fetch_state` and
+    /// [`Records::put_fetch_state`](waspada_store::Records::put_fetch_state).)
     pub fn put_fetch_state(&mut self, s: &FetchState) -> Result<()> {
-        self.execute(
-            "INSERT INTO fetch_state (url, source_id, etag, last_modified, last_attempt_at,
-                 last_success_at, last_status, last_error, consecutive_failures,
-                 next_attempt_at, items_seen, items_new)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-             ON CONFLICT (url) DO UPDATE SET source_id = excluded.source_id,
-                 etag = excluded.etag, last_modified = excluded.last_modified,
-                 last_attempt_at = excluded.last_attempt_at,
-                 last_success_at = excluded.last_success_at,
-                 last_status = excluded.last_status, last_error = excluded.last_error,
-                 consecutive_failures = excluded.consecutive_failures,
-                 next_attempt_at = excluded.next_attempt_at,
-                 items_seen = excluded.items_seen, items_new = excluded.items_new",
-            &[
-                &text(&s.url),
-                &s.source_id,
-                &s.etag.as_deref().map(text),
-                &s.last_modified.as_deref().map(text),
-                &s.last_attempt_at,
-                &s.last_success_at,
-                &s.last_status,
-                &s.last_error.as_deref().map(text),
-                &s.consecutive_failures,
-                &s.next_attempt_at,
-                &s.items_seen,
-                &s.items_new,
-            ],
-            "save fetch state",
-        )?;
-        Ok(())
+        self.run(async { crate::sources::put_fetch_state(&**self.client().await?, s).await })
     }
 
     /// [`PgWorkplace::change_user_once`], run again when PostgreSQL aborted it to break a
@@ -440,7 +404,7 @@ fn user_from_row(r: &Row) -> Result<UserRow> {
     })
 }
 
-const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at";
+const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at, expires_at, last_used_at";
 
 fn token_from_row(r: &Row) -> Result<TokenRow> {
     Ok(TokenRow {
@@ -449,6 +413,8 @@ fn token_from_row(r: &Row) -> Result<TokenRow> {
         role: role_of(r, 2)?,
         created_at: r.get(3),
         revoked_at: r.get(4),
+        expires_at: r.get(5),
+        last_used_at: r.get(6),
     })
 }
 
@@ -1073,17 +1039,42 @@ impl Workplace for PgWorkplace {
         role: Role,
         token_hash: &str,
         now: i64,
+        expires_at: Option<i64>,
     ) -> Result<Option<i64>> {
-        // The unique index on live names decides, whoever adds the same name at once.
-        self.row(
-            "INSERT INTO api_tokens (name, role, token_hash, created_at)
-             VALUES ($1, $2, $3, $4)
-             ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
-             RETURNING id",
-            &[&text(name), &role.as_str(), &text(token_hash), &now],
-            "add a token",
-            |r| Ok(r.get(0)),
+        let (name, token_hash) = (text(name), text(token_hash));
+        self.run(async {
+            in_transaction!(self, "add a token", |tx| {
+                // An expired token of that name is retired first: its name is free again.
+                tx.execute(
+                    "UPDATE api_tokens SET revoked_at = $2
+                     WHERE name = $1 AND revoked_at IS NULL AND expires_at <= $2",
+                    &[&name, &now],
+                )
+                .await
+                .map_err(backend("retire an expired token"))?;
+                // The unique index on live names decides, whoever adds the same name at once.
+                let row = tx
+                    .query_opt(
+                        "INSERT INTO api_tokens (name, role, token_hash, created_at, expires_at)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (name) WHERE revoked_at IS NULL DO NOTHING
+                         RETURNING id",
+                        &[&name, &role.as_str(), &token_hash, &now, &expires_at],
+                    )
+                    .await
+                    .map_err(backend("add a token"))?;
+                Ok(row.map(|r| r.get(0)))
+            })
+        })
+    }
+
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()> {
+        self.execute(
+            "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1",
+            &[&id, &now],
+            "record a token's use",
         )
+        .map(drop)
     }
 
     fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {

@@ -2,8 +2,11 @@
 //! signals. Each runs inside one transaction the caller opened (and retries).
 //!
 //! Lock order, the same in every writer so that none can deadlock on them: the shared feed
-//! lock, then the URL and text keys of the whole batch, then the disease × area keys of the
-//! batch's reports (each set ascending, `waspada_lock_keys`).
+//! lock, then the URL, text and LSH band keys of the whole batch, then the disease × area
+//! keys of the batch's reports (each set ascending, `waspada_lock_keys`). The band keys
+//! make near-duplicates stored at the same moment by two workers meet: the second waits
+//! for the first to commit, then its candidate lookup sees the first's bands, so both
+//! share one cluster. Unrelated articles rarely share a band key, so they rarely wait.
 //!
 //! A batch costs three round trips whatever its size, plus its transaction's begin and
 //! commit: (1) the locks, then every row the batch's decisions read (stored URLs and
@@ -38,6 +41,11 @@ fn url_key(url: &str) -> String {
 fn text_key(hash: &[u8; 16]) -> String {
     let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
     format!("t:{hex}")
+}
+
+/// The lock key of one LSH band key (the candidates of a near-duplicate lookup).
+fn band_lock_key(key: u64) -> String {
+    format!("b:{key:016x}")
 }
 
 /// The lock key of the events of one disease in one area (parts NUL-free).
@@ -200,9 +208,16 @@ pub(crate) async fn store_batch(
         .iter()
         .zip(&all_urls)
         .flat_map(|(a, u)| {
+            // An article without a signature has no near-duplicate lookup to guard.
+            let bands: &[(u16, u64)] = if a.minhash.is_empty() {
+                &[]
+            } else {
+                &a.band_keys
+            };
             u.iter()
                 .map(|u| url_key(u))
                 .chain([text_key(&a.content_hash)])
+                .chain(bands.iter().map(|(_, k)| band_lock_key(*k)))
         })
         .collect();
     // Every report's event is locked, also those of articles that turn out to be copies:
@@ -273,7 +288,7 @@ pub(crate) async fn store_batch(
         async {
             tx.execute(&lock, &[&identity])
                 .await
-                .map_err(backend("lock the batch's URLs and texts"))
+                .map_err(backend("lock the batch's URLs, texts and bands"))
         },
         async {
             tx.execute(&lock, &[&event_keys])

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use support::{bundle, cases, copy_of, report, story};
 use waspada_store::{
-    ArticleBundle, EventFilter, Inserted, NewSignal, Records, SqliteRecords, Store, StoreOptions,
+    ArticleBundle, EventFilter, FetchState, Inserted, NewSignal, Records, SourceSpec,
+    SqliteRecords, Store, StoreOptions, Workplace,
 };
 use waspada_store_pg::PgRecords;
 use waspada_store_pg::testing::TempPostgres;
@@ -564,6 +565,87 @@ async fn conformance_odd_input<R: Records>(r: &R) {
     );
 }
 
+fn source(name: &str, url: &str, language: &str) -> SourceSpec {
+    SourceSpec {
+        name: name.into(),
+        url: Some(url.into()),
+        kind: "feed".into(),
+        country: Some("IDN".into()),
+        language: Some(language.into()),
+    }
+}
+
+/// Sources are registered by name (again: updated, same id) and each URL keeps one fetch
+/// state, the last one put; `w` is the dashboard's view of the same database.
+async fn conformance_sources<R: Records, W: Workplace>(r: &R, w: &W) {
+    // The Workplace is synchronous (PostgreSQL's blocks on the runtime): off the workers.
+    let sources = || tokio::task::block_in_place(|| w.sources()).expect("list sources");
+    let states =
+        |id| tokio::task::block_in_place(|| w.source_fetch_states(id)).expect("read fetch state");
+    assert_eq!(r.register_sources(&[]).await.unwrap(), Vec::<i64>::new());
+    let dinkes = source("Dinkes Garut", "https://dinkes.example/rss", "id");
+    let kabar = source("Kabar Sehat", "https://kabar.example/feed", "id");
+    let ids = r
+        .register_sources(&[dinkes.clone(), kabar.clone()])
+        .await
+        .unwrap();
+    assert_ne!(ids[0], ids[1]);
+
+    // The configuration changed: a URL moved, a source was added; ids in the order asked.
+    let moved = source("Dinkes Garut", "https://dinkes.example/atom", "su");
+    let added = source("Berita Malaysia", "https://berita.example/rss", "ms");
+    let again = r
+        .register_sources(&[added.clone(), moved.clone(), kabar.clone(), moved.clone()])
+        .await
+        .unwrap();
+    assert_eq!(again[1..], [ids[0], ids[1], ids[0]]);
+    assert!(!ids.contains(&again[0]), "{again:?}");
+    let listed: Vec<(i64, String, Option<String>, Option<String>)> = sources()
+        .into_iter()
+        .map(|s| (s.id, s.name, s.url, s.language))
+        .collect();
+    assert_eq!(
+        listed,
+        vec![
+            (again[0], added.name, added.url, added.language),
+            (ids[0], moved.name, moved.url, moved.language),
+            (ids[1], kabar.name, kabar.url, kabar.language),
+        ]
+    );
+
+    let ok = FetchState {
+        url: "https://dinkes.example/atom".into(),
+        source_id: Some(ids[0]),
+        etag: Some("\"v1\"".into()),
+        last_attempt_at: Some(1_700_000_000_000),
+        last_success_at: Some(1_700_000_000_500),
+        last_status: Some(200),
+        next_attempt_at: Some(1_700_000_900_000),
+        items_seen: 12,
+        items_new: 3,
+        ..FetchState::default()
+    };
+    r.put_fetch_state(&ok).await.unwrap();
+    assert_eq!(states(ids[0]), vec![ok.clone()]);
+    // The next poll failed: its state replaces the first, the last success stays.
+    let failed = FetchState {
+        last_attempt_at: Some(1_700_000_950_000),
+        last_status: Some(503),
+        last_error: Some("server answered 503 Service Unavailable".into()),
+        consecutive_failures: 1,
+        next_attempt_at: Some(1_700_001_100_000),
+        ..ok.clone()
+    };
+    r.put_fetch_state(&failed).await.unwrap();
+    let other_url = FetchState {
+        url: "https://dinkes.example/rss".into(),
+        ..ok.clone()
+    };
+    r.put_fetch_state(&other_url).await.unwrap();
+    assert_eq!(states(ids[0]), vec![failed, other_url]);
+    assert_eq!(states(ids[1]), vec![]);
+}
+
 /// Hands the list of behaviours to `$then`: both stores run every one.
 macro_rules! behaviours {
     ($then:ident) => {
@@ -606,6 +688,16 @@ macro_rules! on_sqlite {
 
 behaviours!(on_sqlite);
 
+/// Sources on SQLite: the records and the dashboard's view on one file, two connections.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_sources() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("waspada.sqlite");
+    let records = SqliteRecords::new(Store::open(&path).expect("open the store"));
+    let view = Store::open(&path).expect("open the store again");
+    conformance_sources(&records, &view).await;
+}
+
 // ---------------------------------------------------------------------------------------
 // PostgreSQL: one server, a fresh database per behaviour.
 
@@ -635,6 +727,11 @@ async fn postgres_conforms() {
         };
     }
     behaviours!(each);
+    on_fresh_database(&pg, "conformance_sources", |r| async move {
+        let w = r.workplace(tokio::runtime::Handle::current());
+        conformance_sources(&r, &w).await;
+    })
+    .await;
 }
 
 /// Four workers, each with its own pool (as four processes would), connect to a new
@@ -759,4 +856,58 @@ async fn postgres_concurrent_workers_store_each_article_once() {
     let mut expected_ids = answers[0].clone();
     expected_ids.sort();
     assert_eq!(feed.iter().map(|a| a.id).collect::<Vec<_>>(), expected_ids);
+}
+
+/// Two workers store a story and its syndicated copy at the same moment, round after
+/// round: the copy always joins the story's cluster, whichever commits first (the batch
+/// locks the LSH band keys it looks up, so the second writer waits for the first and then
+/// sees its bands).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn postgres_near_duplicates_stored_at_once_share_a_cluster() {
+    let Some(pg) = TempPostgres::for_test() else {
+        return;
+    };
+    let url = pg.fresh_database().expect("create a database");
+    const ROUNDS: u64 = 40;
+    let barrier = Arc::new(tokio::sync::Barrier::new(2));
+    let workers: Vec<_> = (0..2u64)
+        .map(|w| {
+            let (url, barrier) = (url.clone(), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                let records = PgRecords::connect_with_pool(&url, StoreOptions::default(), 1)
+                    .await
+                    .expect("connect a worker");
+                let mut clusters = Vec::new();
+                for round in 0..ROUNDS {
+                    let seed = 5000 + round;
+                    let article = if w == 0 {
+                        story(&format!("https://a.example/s{round}"), seed)
+                    } else {
+                        copy_of(&format!("https://b.example/c{round}"), seed)
+                    };
+                    barrier.wait().await;
+                    let out = records
+                        .store_articles(&[bundle(article, Vec::new())])
+                        .await
+                        .expect("store");
+                    match out[0] {
+                        Inserted::New { cluster_id, .. } => clusters.push(cluster_id),
+                        ref other => panic!("round {round}: not new: {other:?}"),
+                    }
+                }
+                clusters
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for w in workers {
+        answers.push(w.await.expect("a worker panicked"));
+    }
+    let split: Vec<u64> = (0..ROUNDS)
+        .filter(|&r| answers[0][r as usize] != answers[1][r as usize])
+        .collect();
+    assert!(
+        split.is_empty(),
+        "rounds where the copy started a cluster of its own: {split:?}"
+    );
 }

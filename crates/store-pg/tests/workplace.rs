@@ -1193,10 +1193,13 @@ fn accounts_sessions<S: Subject>(s: &mut S) {
 fn accounts_tokens<S: Subject>(s: &mut S) {
     let w = s.work();
     let ci = w
-        .add_token("ci", Role::Analyst, "t1", 1)
+        .add_token("ci", Role::Analyst, "t1", 1, None)
         .unwrap()
         .expect("ci");
-    assert_eq!(w.add_token("ci", Role::Viewer, "t2", 1).unwrap(), None);
+    assert_eq!(
+        w.add_token("ci", Role::Viewer, "t2", 1, None).unwrap(),
+        None
+    );
     let t = w.token("t1").unwrap().expect("live");
     assert_eq!(
         (t.id, t.name.as_str(), t.role, t.created_at, t.revoked_at),
@@ -1208,10 +1211,10 @@ fn accounts_tokens<S: Subject>(s: &mut S) {
     assert!(!w.revoke_token("ci", 6).unwrap());
     assert!(!w.revoke_token("nobody", 6).unwrap());
     let again = w
-        .add_token("ci", Role::Viewer, "t2", 7)
+        .add_token("ci", Role::Viewer, "t2", 7, None)
         .unwrap()
         .expect("name free");
-    w.add_token("alpha", Role::Viewer, "t3", 8)
+    w.add_token("alpha", Role::Viewer, "t3", 8, Some(100))
         .unwrap()
         .expect("alpha");
     let tokens = w.tokens().unwrap();
@@ -1225,6 +1228,31 @@ fn accounts_tokens<S: Subject>(s: &mut S) {
     );
     assert_eq!(tokens[1].id, again);
     assert_eq!(w.token("t2").unwrap().unwrap().role, Role::Viewer);
+
+    // Expiry: the token is still found (the caller says "expired"), and its name is
+    // free again once it has expired, not before.
+    let alpha = w.token("t3").unwrap().expect("alpha");
+    assert_eq!((alpha.expires_at, alpha.last_used_at), (Some(100), None));
+    assert!(!alpha.is_expired(99) && alpha.is_expired(100));
+    assert_eq!(
+        w.add_token("alpha", Role::Viewer, "t4", 99, None).unwrap(),
+        None,
+        "not expired yet: the name is taken"
+    );
+    w.touch_token(alpha.id, 60).unwrap();
+    assert_eq!(w.token("t3").unwrap().unwrap().last_used_at, Some(60));
+    let renewed = w
+        .add_token("alpha", Role::Viewer, "t4", 100, Some(200))
+        .unwrap()
+        .expect("expired: the name is free");
+    assert!(
+        w.token("t3").unwrap().is_none(),
+        "the expired token was retired"
+    );
+    let listed = w.tokens().unwrap();
+    let old = listed.iter().find(|t| t.id == alpha.id).unwrap();
+    assert_eq!(old.revoked_at, Some(100));
+    assert_eq!(w.token("t4").unwrap().unwrap().id, renewed);
 }
 
 fn webhook(user: &str) -> NewSubscription {

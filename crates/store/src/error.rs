@@ -43,6 +43,16 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// The database server cannot be reached (down, restarting, or the network is cut):
+    /// worth trying again later, unlike the other errors.
+    #[error("store: could not {action}: the database cannot be reached ({source})")]
+    Unavailable {
+        /// What the store was doing.
+        action: &'static str,
+        /// The backend's reason.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Another backend (PostgreSQL) failed.
     #[error("store: could not {action}: {source}")]
     Backend {

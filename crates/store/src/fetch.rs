@@ -22,6 +22,22 @@ pub struct SourceRow {
     pub language: Option<String>,
 }
 
+/// A source to register (what a `[[source]]` of the configuration says of it): the
+/// store keeps one row per name, updated when the configuration changes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceSpec {
+    /// Unique name, shown on the Sources page.
+    pub name: String,
+    /// Feed or page URL.
+    pub url: Option<String>,
+    /// `feed`, `page`, `file` or `push`.
+    pub kind: String,
+    /// ISO alpha-3 hint.
+    pub country: Option<String>,
+    /// ISO 639-1 hint.
+    pub language: Option<String>,
+}
+
 /// What the store remembers about one polled URL.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct FetchState {
@@ -75,6 +91,17 @@ impl Batch<'_> {
                 r.get(0)
             })
             .map_err(StoreError::sql("read a source id"))
+    }
+
+    /// [`Batch::upsert_source`] with a [`SourceSpec`].
+    pub fn register_source(&self, spec: &SourceSpec) -> Result<i64> {
+        self.upsert_source(
+            &spec.name,
+            spec.url.as_deref(),
+            &spec.kind,
+            spec.country.as_deref(),
+            spec.language.as_deref(),
+        )
     }
 
     /// Saves the fetch state of a URL.

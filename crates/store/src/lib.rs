@@ -53,7 +53,7 @@ pub use articles::{
 };
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
-pub use fetch::{FetchState, SourceRow};
+pub use fetch::{FetchState, SourceRow, SourceSpec};
 pub use outbox::Outbox;
 pub use records::{AnalysisRow, ArticleBundle, Records, SqliteRecords};
 pub use series::{SeriesPoint, SeriesRow, area_column, group_series};
@@ -76,6 +76,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0005_signal_events_by_event.sql"),
     include_str!("migrations/0006_lsh_buckets.sql"),
     include_str!("migrations/0007_reports_by_event_date.sql"),
+    include_str!("migrations/0008_token_expiry.sql"),
 ];
 
 /// Schema version this build writes.

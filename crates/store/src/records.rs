@@ -21,8 +21,8 @@ use std::sync::Mutex;
 use waspada_events::report::Report;
 
 use crate::{
-    ArticleRecord, EventFilter, EventRow, Inserted, NewArticle, NewSignal, ReportRow, Result,
-    SeriesRow, Store, StoreStats, StoredAnalysis,
+    ArticleRecord, EventFilter, EventRow, FetchState, Inserted, NewArticle, NewSignal, ReportRow,
+    Result, SeriesRow, SourceSpec, Store, StoreStats, StoredAnalysis,
 };
 
 /// The analysis row of an article, owned (it crosses threads and queues).
@@ -109,6 +109,18 @@ pub trait Records: Send + Sync {
 
     /// Row counts of the main tables.
     fn counts(&self) -> impl Future<Output = Result<StoreStats>> + Send;
+
+    /// Registers sources in one transaction, each inserted or updated by name (URL, kind,
+    /// country, language). Returns their ids, in order. What a scheduler does with its
+    /// configured sources, so that articles and fetch state can name their source.
+    fn register_sources(
+        &self,
+        sources: &[SourceSpec],
+    ) -> impl Future<Output = Result<Vec<i64>>> + Send;
+
+    /// Saves the fetch state of a URL (replacing what was there): what the Sources page
+    /// shows of a source's health.
+    fn put_fetch_state(&self, state: &FetchState) -> impl Future<Output = Result<()>> + Send;
 }
 
 impl crate::Batch<'_> {
@@ -227,5 +239,25 @@ impl Records for SqliteRecords {
 
     async fn counts(&self) -> Result<StoreStats> {
         self.with(|store| store.stats())
+    }
+
+    async fn register_sources(&self, sources: &[SourceSpec]) -> Result<Vec<i64>> {
+        self.with(|store| {
+            let b = store.batch()?;
+            let ids = sources
+                .iter()
+                .map(|s| b.register_source(s))
+                .collect::<Result<Vec<_>>>()?;
+            b.commit()?;
+            Ok(ids)
+        })
+    }
+
+    async fn put_fetch_state(&self, state: &FetchState) -> Result<()> {
+        self.with(|store| {
+            let b = store.batch()?;
+            b.put_fetch_state(state)?;
+            b.commit()
+        })
     }
 }

@@ -106,7 +106,21 @@ pub struct TokenRow {
     pub created_at: i64,
     /// When it was revoked (epoch ms); a revoked token opens nothing.
     pub revoked_at: Option<i64>,
+    /// When it stops working (epoch ms); `None`: never.
+    pub expires_at: Option<i64>,
+    /// When it was last used (epoch ms, recorded at most about once an hour).
+    pub last_used_at: Option<i64>,
 }
+
+impl TokenRow {
+    /// Expired at `now` (epoch ms).
+    pub fn is_expired(&self, now: i64) -> bool {
+        self.expires_at.is_some_and(|t| t <= now)
+    }
+}
+
+/// The columns [`token_row`] reads, in order.
+const TOKEN_COLUMNS: &str = "id, name, role, created_at, revoked_at, expires_at, last_used_at";
 
 /// The outcome of a change to an account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,19 +360,28 @@ impl Store {
             .map_err(StoreError::sql("end a session"))
     }
 
-    /// Adds an API token acting as `name`. Returns its id, or `None` when a live token
-    /// already has that name.
+    /// Adds an API token acting as `name`, working until `expires_at` (epoch ms; `None`:
+    /// until revoked). Returns its id, or `None` when a live, unexpired token already has
+    /// that name.
     pub fn add_token(
         &mut self,
         name: &str,
         role: Role,
         token_hash: &str,
         now: i64,
+        expires_at: Option<i64>,
     ) -> Result<Option<i64>> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(StoreError::sql("begin adding a token"))?;
+        // An expired token of that name is retired: its name is free again.
+        tx.execute(
+            "UPDATE api_tokens SET revoked_at = ?2
+             WHERE name = ?1 AND revoked_at IS NULL AND expires_at <= ?2",
+            params![name, now],
+        )
+        .map_err(StoreError::sql("retire an expired token"))?;
         let taken: Option<i64> = tx
             .query_row(
                 "SELECT id FROM api_tokens WHERE name = ?1 AND revoked_at IS NULL",
@@ -371,8 +394,9 @@ impl Store {
             return Ok(None);
         }
         tx.execute(
-            "INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![name, role.as_str(), token_hash, now],
+            "INSERT INTO api_tokens (name, role, token_hash, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![name, role.as_str(), token_hash, now, expires_at],
         )
         .map_err(StoreError::sql("add a token"))?;
         let id = tx.last_insert_rowid();
@@ -380,25 +404,36 @@ impl Store {
         Ok(Some(id))
     }
 
-    /// The live (not revoked) token with this hash.
+    /// The live (not revoked) token with this hash, expired or not (the caller says which).
     pub fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {
         self.conn
-            .prepare_cached(
-                "SELECT id, name, role, created_at, revoked_at FROM api_tokens
-                 WHERE token_hash = ?1 AND revoked_at IS NULL",
-            )
+            .prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens
+                 WHERE token_hash = ?1 AND revoked_at IS NULL"
+            ))
             .and_then(|mut st| st.query_row([token_hash], token_row).optional())
             .map_err(StoreError::sql("look up a token"))
+    }
+
+    /// Records that token `id` was used at `now` (epoch ms).
+    pub fn touch_token(&mut self, id: i64, now: i64) -> Result<()> {
+        self.conn
+            .execute(
+                "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )
+            .map(drop)
+            .map_err(StoreError::sql("record a token's use"))
     }
 
     /// Every token, live first, then by name.
     pub fn tokens(&self) -> Result<Vec<TokenRow>> {
         let mut st = self
             .conn
-            .prepare_cached(
-                "SELECT id, name, role, created_at, revoked_at FROM api_tokens
-                 ORDER BY revoked_at IS NOT NULL, name, id",
-            )
+            .prepare_cached(&format!(
+                "SELECT {TOKEN_COLUMNS} FROM api_tokens
+                 ORDER BY revoked_at IS NOT NULL, name, id"
+            ))
             .map_err(StoreError::sql("list tokens"))?;
         st.query_map([], token_row)
             .and_then(|rows| rows.collect())
@@ -424,6 +459,8 @@ fn token_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         role: role_of(r, 2)?,
         created_at: r.get(3)?,
         revoked_at: r.get(4)?,
+        expires_at: r.get(5)?,
+        last_used_at: r.get(6)?,
     })
 }
 
@@ -504,13 +541,20 @@ mod tests {
     #[test]
     fn revoked_tokens_open_nothing_and_free_their_name() {
         let mut s = Store::in_memory().unwrap();
-        s.add_token("ci", Role::Analyst, "t1", 1).unwrap().unwrap();
-        assert_eq!(s.add_token("ci", Role::Viewer, "t2", 1).unwrap(), None);
+        s.add_token("ci", Role::Analyst, "t1", 1, None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.add_token("ci", Role::Viewer, "t2", 1, None).unwrap(),
+            None
+        );
         assert_eq!(s.token("t1").unwrap().unwrap().role, Role::Analyst);
         assert!(s.revoke_token("ci", 5).unwrap());
         assert_eq!(s.token("t1").unwrap(), None);
         assert!(!s.revoke_token("ci", 6).unwrap());
-        s.add_token("ci", Role::Viewer, "t2", 7).unwrap().unwrap();
+        s.add_token("ci", Role::Viewer, "t2", 7, None)
+            .unwrap()
+            .unwrap();
         assert_eq!(s.tokens().unwrap().len(), 2);
         assert_eq!(s.tokens().unwrap()[0].revoked_at, None, "live first");
     }

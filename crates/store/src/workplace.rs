@@ -235,17 +235,23 @@ pub trait Workplace: Send {
     /// Ends a session; `false` when there was none.
     fn end_session(&mut self, id_hash: &str) -> Result<bool>;
 
-    /// Adds an API token; `None` when a live token already has that name.
+    /// Adds an API token working until `expires_at` (`None`: until revoked); `None` when
+    /// a live, unexpired token already has that name (an expired one is revoked first).
     fn add_token(
         &mut self,
         name: &str,
         role: Role,
         token_hash: &str,
         now: i64,
+        expires_at: Option<i64>,
     ) -> Result<Option<i64>>;
 
-    /// The live token with this hash.
+    /// The live (unrevoked) token with this hash, expired or not: the caller tells the
+    /// user which.
     fn token(&self, token_hash: &str) -> Result<Option<TokenRow>>;
+
+    /// Records when token `id` was last used.
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()>;
 
     /// Every token, live ones first.
     fn tokens(&self) -> Result<Vec<TokenRow>>;
@@ -665,8 +671,13 @@ impl Workplace for Store {
         role: Role,
         token_hash: &str,
         now: i64,
+        expires_at: Option<i64>,
     ) -> Result<Option<i64>> {
-        Store::add_token(self, name, role, token_hash, now)
+        Store::add_token(self, name, role, token_hash, now, expires_at)
+    }
+
+    fn touch_token(&mut self, id: i64, now: i64) -> Result<()> {
+        Store::touch_token(self, id, now)
     }
 
     fn token(&self, token_hash: &str) -> Result<Option<TokenRow>> {

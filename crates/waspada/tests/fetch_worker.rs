@@ -1,6 +1,7 @@
 //! `waspada worker --stage fetch` as a process, on real servers: a fetch job on NATS
-//! becomes one analyse job per feed item, the feed's state lands in the queue's KV, and
-//! the worker stops cleanly on SIGTERM. The feed is served on loopback by the test.
+//! becomes one analyse job per feed item, the feed's state lands in the queue's KV (and a
+//! copy in PostgreSQL, with the source, for the Sources page), and the worker stops
+//! cleanly on SIGTERM. The feed is served on loopback by the test.
 //!
 //! Without PostgreSQL or nats-server installed this test says "skipped: <reason>"; under
 //! `WASPADA_CI=1` it fails instead.
@@ -14,6 +15,8 @@ use waspada_cluster::messages::{AnalyseJob, FetchJob, decode, encode};
 use waspada_pipeline::config::Config;
 use waspada_queue::testing::NatsServer;
 use waspada_queue::{JetStreamQueue, Queue, QueueMessage, QueueOptions, Stage};
+use waspada_store::{StoreOptions, Workplace};
+use waspada_store_pg::PgRecords;
 use waspada_store_pg::testing::TempPostgres;
 
 mod common;
@@ -77,6 +80,8 @@ fn a_fetch_worker_process_turns_a_feed_into_analyse_jobs() {
         let job = FetchJob {
             source: source.clone(),
             due_at: waspada_store::now_ms(),
+            // As an older scheduler sent it: the worker registers the source itself.
+            source_id: None,
         };
         q.publish(Stage::Fetch, &job.dedup_id(), &encode(&job))
             .await
@@ -113,17 +118,17 @@ fn a_fetch_worker_process_turns_a_feed_into_analyse_jobs() {
     let status = worker.0.wait().unwrap();
     assert!(status.success(), "the worker stopped with {status}");
 
-    rt.block_on(async {
+    let jobs = rt.block_on(async {
         assert_eq!(queue.stats(Stage::Fetch).await.unwrap().pending, 0);
         let messages = queue
             .pull(Stage::Analyse, 10, Duration::from_secs(5))
             .await
             .unwrap();
-        let mut urls: Vec<String> = messages
+        let jobs: Vec<AnalyseJob> = messages
             .iter()
             .map(|m| decode::<AnalyseJob>(m.payload(), "an article").unwrap())
-            .filter_map(|j| j.canonical_url())
             .collect();
+        let mut urls: Vec<String> = jobs.iter().filter_map(|j| j.canonical_url()).collect();
         urls.sort();
         assert_eq!(
             urls,
@@ -139,5 +144,33 @@ fn a_fetch_worker_process_turns_a_feed_into_analyse_jobs() {
             "{state:?}"
         );
         assert_eq!(state.items_published, 2);
+        jobs
     });
+
+    // The job came without a source id (as from an older scheduler): the worker
+    // registered the source itself, and its articles and fetch state name it.
+    let store = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let records = store
+        .block_on(PgRecords::connect(pg.url(), StoreOptions::default()))
+        .expect("connect to PostgreSQL");
+    let view = records.workplace(store.handle().clone());
+    let sources = view.sources().unwrap();
+    assert_eq!(sources.len(), 1, "{sources:?}");
+    assert_eq!(sources[0].url.as_deref(), Some(source.url.as_str()));
+    let id = sources[0].id;
+    assert!(jobs.iter().all(|j| j.source_id == Some(id)), "{id}");
+    let states = view.source_fetch_states(id).unwrap();
+    assert_eq!(states.len(), 1, "{states:?}");
+    assert_eq!(
+        (
+            states[0].last_status,
+            states[0].items_new,
+            states[0].items_seen
+        ),
+        (Some(200), 2, 2)
+    );
 }

@@ -8,7 +8,9 @@
 //! - both servers show the same signals, events, articles, series and search hits;
 //! - a triage made on one is seen on the other, with its history;
 //! - a session opened on one is valid on the other; logging out on one ends it on both;
-//! - push ingest is refused with a pointer to `waspada publish`.
+//! - push ingest is refused with a pointer to `waspada publish`;
+//! - with PostgreSQL down, requests answer 503 saying the database cannot be reached, and
+//!   the servers recover by themselves when it is back.
 //!
 //! Without PostgreSQL installed this test says "skipped: <reason>"; under `WASPADA_CI=1`
 //! it fails instead.
@@ -370,4 +372,31 @@ fn two_servers_share_one_postgres_store() {
     );
     assert_eq!(push.status, 503, "{}", push.body);
     assert!(push.body.contains("waspada publish"), "{}", push.body);
+
+    // An outage of the database: a clear 503, then recovery without a restart.
+    match pg.stop() {
+        Err(waspada_store_pg::testing::TempPostgresError::Unsupported) => {
+            eprintln!("not checked: the outage (WASPADA_PG_URL names a server we cannot stop)");
+            return;
+        }
+        other => other.expect("stop PostgreSQL"),
+    }
+    for port in [port_a, port_b] {
+        let down = request(port, "GET", "/api/signals", &bearer, None);
+        assert_eq!(down.status, 503, "{}", down.body);
+        assert!(
+            down.body.contains("database cannot be reached"),
+            "{}",
+            down.body
+        );
+    }
+    pg.restart().expect("start PostgreSQL again");
+    // Connections broken by the outage are replaced as they are found: at most one
+    // request per pooled connection sees the outage after the server is back.
+    let recovered = (0..10).find_map(|_| {
+        let r = request(port_a, "GET", "/api/signals?limit=1", &bearer, None);
+        (r.status == 200).then_some(r)
+    });
+    let recovered = recovered.expect("the server answers again once PostgreSQL is back");
+    assert_eq!(recovered.json()["total"].as_u64(), Some(signals));
 }

@@ -117,8 +117,55 @@ fn tokens_are_printed_once_and_can_be_revoked() {
         .unwrap()
         .unwrap();
     assert_eq!(row.name, "ci");
+    // A year by default; the date is said when the token is made and listed.
+    let made = row.created_at;
+    assert_eq!(row.expires_at, Some(made + 365 * 24 * 3600 * 1000));
+    let until = jiff::Timestamp::from_millisecond(row.expires_at.unwrap())
+        .unwrap()
+        .strftime("%Y-%m-%d")
+        .to_string();
+    assert!(
+        text(&out.stderr).contains(&format!("works until {until}")),
+        "{}",
+        text(&out.stderr)
+    );
+    let forever = waspada(
+        &[
+            "token",
+            "add",
+            "arsip",
+            "--role",
+            "viewer",
+            "--never-expires",
+        ],
+        &data,
+        None,
+    );
+    assert!(text(&forever.stderr).contains("works until revoked"));
     let list = waspada(&["token", "list"], &data, None);
-    assert!(!text(&list.stdout).contains(&token), "never shown again");
+    let listed = text(&list.stdout);
+    assert!(!listed.contains(&token), "never shown again");
+    let line = |name: &str| {
+        listed
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{name} listed: {listed}"))
+            .to_string()
+    };
+    assert!(
+        line("ci ").contains(&until) && line("ci ").contains("live"),
+        "{listed}"
+    );
+    assert!(line("arsip").contains("never"), "{listed}");
+    let zero = waspada(
+        &["token", "add", "x", "--role", "viewer", "--days", "0"],
+        &data,
+        None,
+    );
+    assert!(
+        !zero.status.success(),
+        "a token that never works is refused"
+    );
     assert!(
         waspada(&["token", "revoke", "ci"], &data, None)
             .status

@@ -52,7 +52,8 @@ CREATE TABLE api_tokens (
     token_hash    TEXT NOT NULL UNIQUE,   -- SHA-256 (hex) of the token
     created_at    BIGINT NOT NULL,
     last_used_at  BIGINT,
-    revoked_at    BIGINT
+    revoked_at    BIGINT,
+    expires_at    BIGINT                  -- NULL: works until revoked
 );
 -- One live token per name; revoked ones stay for the record.
 CREATE UNIQUE INDEX api_tokens_live_name ON api_tokens (name) WHERE revoked_at IS NULL;

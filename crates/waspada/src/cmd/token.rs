@@ -10,6 +10,19 @@ use waspada_store::Role;
 use super::user::parse_role;
 use super::workplace::WorkplaceArgs;
 
+/// Days a new token works unless told otherwise: a year, long enough for a yearly
+/// rotation, short enough that a token forgotten in an old script dies by itself.
+const DEFAULT_DAYS: u32 = 365;
+
+const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// The UTC day of an epoch-ms time.
+fn day(ms: i64) -> String {
+    jiff::Timestamp::from_millisecond(ms)
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
 /// Arguments of `waspada token`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,6 +42,13 @@ pub enum Action {
         /// viewer (reads), analyst (also triages), admin (also manages users).
         #[arg(long, value_parser = parse_role)]
         role: Role,
+        /// Days the token works; after them it is refused and a new one must be made.
+        #[arg(long, default_value_t = DEFAULT_DAYS, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+        /// The token works until revoked (for a service that cannot rotate its token;
+        /// prefer --days).
+        #[arg(long, conflicts_with = "days")]
+        never_expires: bool,
     },
     /// Revoke the live token with this name: it stops working at once.
     Revoke {
@@ -63,11 +83,23 @@ pub fn run(args: Args) -> Result<ExitCode> {
     let place = std::mem::take(&mut opened.place);
     let store = &mut *opened.workplace;
     match args.action {
-        Action::Add { name, role, .. } => {
-            let token = accounts::create_token(store, &name, role)?;
+        Action::Add {
+            name,
+            role,
+            days,
+            never_expires,
+            ..
+        } => {
+            let now = waspada_store::now_ms();
+            let expires_at = (!never_expires).then(|| now + i64::from(days) * DAY_MS);
+            let token = accounts::create_token(store, &name, role, expires_at)?;
+            let until = match expires_at {
+                Some(t) => format!("works until {} (UTC)", day(t)),
+                None => "works until revoked".to_string(),
+            };
             eprintln!(
-                "token {name} ({role}) made in {place}; keep it secret, it is shown only this once. \
-                 Send it as `Authorization: Bearer <token>`:"
+                "token {name} ({role}) made in {place}; {until}. Keep it secret, it is shown \
+                 only this once. Send it as `Authorization: Bearer <token>`:"
             );
             println!("{token}");
         }
@@ -82,14 +114,26 @@ pub fn run(args: Args) -> Result<ExitCode> {
             if json {
                 println!("{}", serde_json::to_string(&tokens)?);
             } else {
-                println!("{:<24} {:<8} status", "name", "role");
+                let now = waspada_store::now_ms();
+                println!(
+                    "{:<24} {:<8} {:<8} {:<11} last used (UTC)",
+                    "name", "role", "status", "expires"
+                );
                 for t in tokens {
                     let status = if t.revoked_at.is_some() {
                         "revoked"
+                    } else if t.is_expired(now) {
+                        "expired"
                     } else {
                         "live"
                     };
-                    println!("{:<24} {:<8} {status}", t.name, t.role.as_str());
+                    let expires = t.expires_at.map_or_else(|| "never".to_string(), day);
+                    let used = t.last_used_at.map_or_else(|| "never".to_string(), day);
+                    println!(
+                        "{:<24} {:<8} {status:<8} {expires:<11} {used}",
+                        t.name,
+                        t.role.as_str()
+                    );
                 }
             }
         }
