@@ -21,6 +21,7 @@ use waspada_store::{Records, StoreOptions};
 use waspada_store_pg::PgRecords;
 
 use super::alerts::{self, DeliverAfterDetect};
+use super::workplace::runtime;
 
 /// Where the configuration comes from (shared by the cluster commands).
 #[derive(clap::Args, Clone)]
@@ -105,14 +106,6 @@ pub struct ReindexArgs {
     pub index_dir: Option<PathBuf>,
     #[command(flatten)]
     pub config: ConfigArgs,
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
 }
 
 fn require<'a>(value: &'a Option<String>, key: &str, var: &str) -> Result<&'a str> {

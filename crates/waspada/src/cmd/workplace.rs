@@ -23,7 +23,8 @@ pub struct Opened {
     _runtime: Option<Runtime>,
 }
 
-/// A runtime for the PostgreSQL client, small: these commands make a few queries.
+/// The runtime of the commands that talk to a cluster's PostgreSQL and NATS (workers,
+/// scheduler, serve, user, token, alerts): two worker threads, as the work is I/O.
 pub fn runtime() -> Result<Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
