@@ -115,34 +115,6 @@ impl PgWorkplace {
         pooled(&self.pool).await
     }
 
-    /// Registers a source, or updates it by name. Returns its id. (The fetcher's write, as
-    /// `waspada_store::Batch::upsert_source`; the cluster's scheduler registers through
-    /// [`Records::register_sources`](waspada_store::Records::register_sources).)
-    pub fn upsert_source(
-        &mut self,
-        name: &str,
-        url: Option<&str>,
-        kind: &str,
-        country: Option<&str>,
-        language: Option<&str>,
-    ) -> Result<i64> {
-        let spec = waspada_store::SourceSpec {
-            name: name.into(),
-            url: url.map(str::to_string),
-            kind: kind.into(),
-            country: country.map(str::to_string),
-            language: language.map(str::to_string),
-        };
-        self.run(async { crate::sources::upsert_source(&**self.client().await?, &spec).await })
-    }
-
-    /// Saves the fetch state of a URL. (The fetcher's write, as
-    /// `waspada_store::Batch::put_fetch_state` and
-    /// [`Records::put_fetch_state`](waspada_store::Records::put_fetch_state).)
-    pub fn put_fetch_state(&mut self, s: &FetchState) -> Result<()> {
-        self.run(async { crate::sources::put_fetch_state(&**self.client().await?, s).await })
-    }
-
     /// [`PgWorkplace::change_user_once`], run again when PostgreSQL aborted it to break a
     /// deadlock (ending a user's sessions can meet a login clearing expired ones).
     async fn change_user(

@@ -195,19 +195,22 @@ impl Subject for Pg {
     }
 
     fn add_source(&mut self, name: &str, kind: &str) -> i64 {
-        self.work
-            .upsert_source(
-                name,
-                Some("https://dinkes.example/"),
-                kind,
-                Some("IDN"),
-                None,
-            )
-            .expect("register a source")
+        let spec = waspada_store::SourceSpec {
+            name: name.into(),
+            url: Some("https://dinkes.example/".into()),
+            kind: kind.into(),
+            country: Some("IDN".into()),
+            language: None,
+        };
+        self.handle
+            .block_on(self.records.register_sources(&[spec]))
+            .expect("register a source")[0]
     }
 
     fn put_fetch_state(&mut self, s: &FetchState) {
-        self.work.put_fetch_state(s).expect("save fetch state")
+        self.handle
+            .block_on(self.records.put_fetch_state(s))
+            .expect("save fetch state")
     }
 
     fn execute(&mut self, sql: &str) {
