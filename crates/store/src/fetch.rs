@@ -159,29 +159,34 @@ impl Store {
     pub fn fetch_state(&self, url: &str) -> Result<Option<FetchState>> {
         self.conn
             .query_row(
-                "SELECT url, source_id, etag, last_modified, last_attempt_at, last_success_at,
-                        last_status, last_error, consecutive_failures, next_attempt_at,
-                        items_seen, items_new
-                 FROM fetch_state WHERE url = ?1",
+                &format!("SELECT {FETCH_STATE_COLUMNS} FROM fetch_state WHERE url = ?1"),
                 [url],
-                |r| {
-                    Ok(FetchState {
-                        url: r.get(0)?,
-                        source_id: r.get(1)?,
-                        etag: r.get(2)?,
-                        last_modified: r.get(3)?,
-                        last_attempt_at: r.get(4)?,
-                        last_success_at: r.get(5)?,
-                        last_status: r.get(6)?,
-                        last_error: r.get(7)?,
-                        consecutive_failures: r.get(8)?,
-                        next_attempt_at: r.get(9)?,
-                        items_seen: r.get(10)?,
-                        items_new: r.get(11)?,
-                    })
-                },
+                fetch_state_from_row,
             )
             .optional()
             .map_err(StoreError::sql("read fetch state"))
     }
+}
+
+/// The columns [`fetch_state_from_row`] reads, in order.
+pub(crate) const FETCH_STATE_COLUMNS: &str = "url, source_id, etag, last_modified, \
+     last_attempt_at, last_success_at, last_status, last_error, consecutive_failures, \
+     next_attempt_at, items_seen, items_new";
+
+/// A fetch state from a row of [`FETCH_STATE_COLUMNS`].
+pub(crate) fn fetch_state_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<FetchState> {
+    Ok(FetchState {
+        url: r.get(0)?,
+        source_id: r.get(1)?,
+        etag: r.get(2)?,
+        last_modified: r.get(3)?,
+        last_attempt_at: r.get(4)?,
+        last_success_at: r.get(5)?,
+        last_status: r.get(6)?,
+        last_error: r.get(7)?,
+        consecutive_failures: r.get(8)?,
+        next_attempt_at: r.get(9)?,
+        items_seen: r.get(10)?,
+        items_new: r.get(11)?,
+    })
 }

@@ -285,6 +285,7 @@ pub trait Workplace: Send {
 
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
+use crate::fetch::{FETCH_STATE_COLUMNS, fetch_state_from_row};
 use crate::signals::signal_from_row;
 use crate::{Store, StoreError};
 
@@ -346,14 +347,25 @@ const TRENDS_SQL: &str = "SELECT s.id, c.period_start, c.reports
                              AND s.period_start
      WHERE s.id IN (SELECT value FROM json_each(?1))";
 
-fn ids(store: &Store, sql: &'static str, id: i64, action: &'static str) -> Result<Vec<i64>> {
+/// Every row of a cached statement, mapped: the shape of most reads here.
+fn rows<T>(
+    store: &Store,
+    sql: &str,
+    params: impl rusqlite::Params,
+    action: &'static str,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
     let mut stmt = store
         .connection()
         .prepare_cached(sql)
         .map_err(StoreError::sql(action))?;
-    stmt.query_map([id], |r| r.get(0))
+    stmt.query_map(params, map)
         .and_then(|rows| rows.collect())
         .map_err(StoreError::sql(action))
+}
+
+fn ids(store: &Store, sql: &str, id: i64, action: &'static str) -> Result<Vec<i64>> {
+    rows(store, sql, [id], action, |r| r.get(0))
 }
 
 impl Workplace for Store {
@@ -452,12 +464,11 @@ impl Workplace for Store {
                 .join(",")
         );
         let reach = |days: i64| format!("-{} days", days.max(0));
-        let mut stmt = self
-            .connection()
-            .prepare_cached(TRENDS_SQL)
-            .map_err(StoreError::sql("prepare reading the signals' trends"))?;
-        stmt.query_map(
+        rows(
+            self,
+            TRENDS_SQL,
             params![list, reach(weekly_reach_days), reach(daily_reach_days)],
+            "read the signals' trends",
             |r| {
                 Ok(TrendPoint {
                     signal_id: r.get(0)?,
@@ -466,8 +477,6 @@ impl Workplace for Store {
                 })
             },
         )
-        .and_then(|rows| rows.collect())
-        .map_err(StoreError::sql("read the signals' trends"))
     }
 
     fn triage(&mut self, t: &NewTriage<'_>) -> Result<Option<String>> {
@@ -534,19 +543,15 @@ impl Workplace for Store {
         area_code: &str,
         frequency: &str,
     ) -> Result<Vec<(String, u32)>> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached(
-                "SELECT period_start, reports FROM series_counts
-                 WHERE disease_id = ?1 AND area_level = ?2 AND area_code = ?3 AND frequency = ?4
-                 ORDER BY period_start",
-            )
-            .map_err(StoreError::sql("prepare reading a series"))?;
-        stmt.query_map([disease_id, area_level, area_code, frequency], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(StoreError::sql("read a series"))
+        rows(
+            self,
+            "SELECT period_start, reports FROM series_counts
+             WHERE disease_id = ?1 AND area_level = ?2 AND area_code = ?3 AND frequency = ?4
+             ORDER BY period_start",
+            [disease_id, area_level, area_code, frequency],
+            "read a series",
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
     }
 
     fn latest_report_date(&self) -> Result<Option<String>> {
@@ -558,33 +563,15 @@ impl Workplace for Store {
     }
 
     fn source_fetch_states(&self, source_id: i64) -> Result<Vec<FetchState>> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached(
-                "SELECT url, source_id, etag, last_modified, last_attempt_at, last_success_at,
-                        last_status, last_error, consecutive_failures, next_attempt_at,
-                        items_seen, items_new
-                 FROM fetch_state WHERE source_id = ?1 ORDER BY url",
-            )
-            .map_err(StoreError::sql("prepare reading fetch state"))?;
-        stmt.query_map([source_id], |r| {
-            Ok(FetchState {
-                url: r.get(0)?,
-                source_id: r.get(1)?,
-                etag: r.get(2)?,
-                last_modified: r.get(3)?,
-                last_attempt_at: r.get(4)?,
-                last_success_at: r.get(5)?,
-                last_status: r.get(6)?,
-                last_error: r.get(7)?,
-                consecutive_failures: r.get(8)?,
-                next_attempt_at: r.get(9)?,
-                items_seen: r.get(10)?,
-                items_new: r.get(11)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(StoreError::sql("read fetch state"))
+        rows(
+            self,
+            &format!(
+                "SELECT {FETCH_STATE_COLUMNS} FROM fetch_state WHERE source_id = ?1 ORDER BY url"
+            ),
+            [source_id],
+            "read fetch state",
+            fetch_state_from_row,
+        )
     }
 
     fn source_article_counts(&self, source_id: i64, since_ms: i64) -> Result<(i64, i64)> {
@@ -599,22 +586,20 @@ impl Workplace for Store {
     }
 
     fn outlets(&self, limit: usize) -> Result<Vec<OutletRow>> {
-        let mut stmt = self
-            .connection()
-            .prepare_cached(
-                "SELECT source, COUNT(*), MAX(published) FROM articles WHERE source IS NOT NULL
-                 GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT ?1",
-            )
-            .map_err(StoreError::sql("prepare listing outlets"))?;
-        stmt.query_map([limit as i64], |r| {
-            Ok(OutletRow {
-                name: r.get(0)?,
-                articles: r.get(1)?,
-                last_published: r.get(2)?,
-            })
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(StoreError::sql("list outlets"))
+        rows(
+            self,
+            "SELECT source, COUNT(*), MAX(published) FROM articles WHERE source IS NOT NULL
+             GROUP BY source ORDER BY COUNT(*) DESC, source LIMIT ?1",
+            [limit as i64],
+            "list outlets",
+            |r| {
+                Ok(OutletRow {
+                    name: r.get(0)?,
+                    articles: r.get(1)?,
+                    last_published: r.get(2)?,
+                })
+            },
+        )
     }
 
     fn add_user(
