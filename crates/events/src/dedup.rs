@@ -219,9 +219,77 @@ impl Signature {
 }
 
 /// Computes MinHash signatures with `num_perm` fixed-seed xxh3 permutations.
+///
+/// Permutation `i` maps a shingle hash `x` to `xxh3_64_with_seed(x.to_le_bytes(), seed_i)`.
+/// Signing a 4 kB article evaluates that ~90,000 times, the largest single cost of ingest,
+/// so [`MinHasher::sign`] computes it with xxh3's 8-byte path written out
+/// ([`xxh3_8_bytes`]), sixteen permutations at a time, and with AVX2 where the CPU has it:
+/// the same values as [`MinHasher::sign_reference`], about three times faster.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MinHasher {
     seeds: Vec<u64>,
+    /// Per permutation, the mask xxh3 puts on an 8-byte input under its seed.
+    flips: Vec<u64>,
+}
+
+/// Bytes 8..16 and 16..24 of xxh3's default secret (little-endian): the two words its
+/// 4-to-8-byte path mixes into the key.
+const XXH3_SECRET_8: u64 = 0x1cad_21f7_2c81_017c;
+const XXH3_SECRET_16: u64 = 0xdb97_9083_e96d_d4de;
+
+/// Permutations evaluated together: sixteen running minima stay in registers.
+const SIGN_LANES: usize = 16;
+
+/// The mask xxh3 puts on an 8-byte input under `seed` (XXH3_len_4to8).
+fn xxh3_flip(seed: u64) -> u64 {
+    let seed = seed ^ (u64::from((seed as u32).swap_bytes()) << 32);
+    (XXH3_SECRET_8 ^ XXH3_SECRET_16).wrapping_sub(seed)
+}
+
+/// `xxh3_64_with_seed(&x.to_le_bytes(), seed)` given `flip = xxh3_flip(seed)`: the
+/// 4-to-8-byte path of the XXH3 specification with the length fixed at 8.
+#[inline(always)]
+fn xxh3_8_bytes(x: u64, flip: u64) -> u64 {
+    // The spec reads the low and high 32-bit words and joins them swapped.
+    let mut v = x.rotate_left(32) ^ flip;
+    v ^= v.rotate_left(49) ^ v.rotate_left(24);
+    v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
+    v ^= (v >> 35).wrapping_add(8);
+    v = v.wrapping_mul(0x9FB2_1C65_1E98_DF25);
+    v ^ (v >> 28)
+}
+
+/// The minima of every permutation in `flips` over `shingles`, into `mins`.
+#[inline(always)]
+fn sign_into(shingles: &[u64], flips: &[u64], mins: &mut [u64]) {
+    let mut blocks = mins
+        .chunks_exact_mut(SIGN_LANES)
+        .zip(flips.chunks_exact(SIGN_LANES));
+    for (out, block) in blocks.by_ref() {
+        let Ok(lane_flips) = <&[u64; SIGN_LANES]>::try_from(block) else {
+            continue; // chunks_exact: never shorter
+        };
+        let mut acc = [u64::MAX; SIGN_LANES];
+        for &shingle in shingles {
+            for lane in 0..SIGN_LANES {
+                acc[lane] = acc[lane].min(xxh3_8_bytes(shingle, lane_flips[lane]));
+            }
+        }
+        out.copy_from_slice(&acc);
+    }
+    let done = flips.len() - flips.len() % SIGN_LANES;
+    for (m, &f) in mins[done..].iter_mut().zip(&flips[done..]) {
+        for &shingle in shingles {
+            *m = (*m).min(xxh3_8_bytes(shingle, f));
+        }
+    }
+}
+
+/// [`sign_into`] compiled for AVX2, which vectorises the sixteen lanes.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn sign_into_avx2(shingles: &[u64], flips: &[u64], mins: &mut [u64]) {
+    sign_into(shingles, flips, mins)
 }
 
 impl Default for MinHasher {
@@ -234,10 +302,11 @@ impl MinHasher {
     /// A hasher with `num_perm` permutations (0 is treated as 1). The seeds depend only on
     /// the position, so hashers with the same `num_perm` always agree.
     pub fn new(num_perm: usize) -> Self {
-        let seeds = (0..num_perm.max(1) as u64)
+        let seeds: Vec<u64> = (0..num_perm.max(1) as u64)
             .map(|i| xxh3_64_with_seed(&i.to_le_bytes(), MINHASH_SEED))
             .collect();
-        Self { seeds }
+        let flips = seeds.iter().map(|&s| xxh3_flip(s)).collect();
+        Self { seeds, flips }
     }
 
     /// Number of permutations (signature length).
@@ -248,6 +317,21 @@ impl MinHasher {
     /// Signature of a set of shingle hashes (as from [`Shingler::shingles`]); repeats do not
     /// matter. No shingles give the empty signature (all `u64::MAX`).
     pub fn sign(&self, shingles: &[u64]) -> Signature {
+        let mut mins = vec![u64::MAX; self.flips.len()];
+        #[cfg(target_arch = "x86_64")]
+        if std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has just been checked for AVX2.
+            unsafe { sign_into_avx2(shingles, &self.flips, &mut mins) };
+            return Signature(mins);
+        }
+        sign_into(shingles, &self.flips, &mut mins);
+        Signature(mins)
+    }
+
+    /// [`MinHasher::sign`] through the general-purpose `xxh3_64_with_seed`: the
+    /// definition the fast path must equal (a property test checks it), and the baseline
+    /// of its benchmark.
+    pub fn sign_reference(&self, shingles: &[u64]) -> Signature {
         let mut mins = vec![u64::MAX; self.seeds.len()];
         for &shingle in shingles {
             let bytes = shingle.to_le_bytes();

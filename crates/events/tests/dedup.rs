@@ -265,6 +265,20 @@ proptest! {
         prop_assert!((0.0..=1.0).contains(&e));
     }
 
+    /// The written-out xxh3 of `sign` (AVX2 or not) must give exactly the persisted values
+    /// of the general-purpose function, for any shingles and any number of permutations,
+    /// including counts that are not a multiple of the sixteen lanes.
+    #[test]
+    fn fast_signature_equals_the_xxh3_reference(
+        shingles in prop::collection::vec(any::<u64>(), 0..64),
+        num_perm in 1usize..40,
+    ) {
+        let hasher = MinHasher::new(num_perm);
+        prop_assert_eq!(hasher.sign(&shingles), hasher.sign_reference(&shingles));
+        let full = MinHasher::default();
+        prop_assert_eq!(full.sign(&shingles), full.sign_reference(&shingles));
+    }
+
     #[test]
     fn arbitrary_strings_do_not_panic(text in any::<String>(), k in 0usize..8) {
         let shingler = Shingler::new(k);

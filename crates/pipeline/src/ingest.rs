@@ -28,9 +28,17 @@ pub struct IngestOptions {
     pub batch_size: usize,
 }
 
+/// Articles per transaction unless told otherwise. Each article adds 32 LSH bucket rows
+/// at random places in one large index, and a commit writes every index page it touched:
+/// the more articles share a commit, the fewer pages each costs (1,024 was 12 % faster
+/// than 256 on 20,000 articles). Two batches in flight hold about 50 MB.
+pub const DEFAULT_BATCH_SIZE: usize = 1024;
+
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { batch_size: 256 }
+        IngestOptions {
+            batch_size: DEFAULT_BATCH_SIZE,
+        }
     }
 }
 
@@ -118,6 +126,9 @@ pub fn ingest(
     // Two batches in flight: while one is written (one core: SQLite and the index), the
     // next is analysed (the other cores). `rayon::join` runs both and waits for both.
     let mut pending: Vec<Prepared> = Vec::new();
+    // Copying the log into the database was a tenth of the writer's time; another thread
+    // does it while this one writes.
+    let checkpoints = store.checkpoint_in_background()?;
     loop {
         let mut batch: Vec<Incoming> = Vec::with_capacity(batch_size);
         for item in items.by_ref() {
@@ -156,6 +167,7 @@ pub fn ingest(
         pending = next;
         progress(&summary);
     }
+    drop(checkpoints);
     if let Some(ix) = indexer {
         ix.flush()?;
     }

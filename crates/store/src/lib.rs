@@ -28,6 +28,7 @@
 
 mod alerts;
 mod articles;
+mod checkpoint;
 mod error;
 mod events;
 mod fetch;
@@ -51,6 +52,7 @@ pub use articles::{
     ArticleBrief, ArticleRecord, Inserted, MAX_CANDIDATES, NewArticle, StoredAnalysis,
     nearest_duplicate, signature_to_blob,
 };
+pub use checkpoint::BackgroundCheckpoints;
 pub use error::StoreError;
 pub use events::{EventFigure, EventFilter, EventRow, ReportRow, merge_figures};
 pub use fetch::{FetchState, SourceRow, SourceSpec};

