@@ -14,11 +14,13 @@
 //!
 //! Why old rows stay as they are: SQLite is dynamically typed, so the `TEXT` columns hold
 //! both the `TEXT` values of stores written before and the `BLOB`s of new rows, and every
-//! read goes through [`StoredText`], which takes either. No migration rewrites a large
-//! store. A blob starts with a header that names its encoding (magic `FF 57`, then a codec
-//! byte: 0 plain UTF-8, 1 LZ4, 2 LZ4 against a dictionary), so a later codec can be added
-//! the same way; `FF` never occurs in UTF-8, so a blob cannot be mistaken for text. SQL that looks inside these columns (`LIKE`, `instr`,
-//! `json_extract`, `length`) sees bytes, not text: read the values and decode them instead.
+//! read goes through [`StoredText`], which takes either. No migration re-encodes a large
+//! store (migration 9 copies the analyses into a rowid table as they are). A blob starts
+//! with a header that names its encoding (magic `FF 57`, then a codec byte: 0 plain
+//! UTF-8, 1 LZ4, 2 LZ4 against a dictionary), so a later codec can be added the same way;
+//! `FF` never occurs in UTF-8, so a blob cannot be mistaken for text. SQL that looks
+//! inside these columns (`LIKE`, `instr`, `json_extract`, `length`) sees bytes, not text:
+//! read the values and decode them instead.
 //!
 //! PostgreSQL (`waspada-store-pg`) stores the plain texts and compresses them itself
 //! (TOAST); nothing there depends on this encoding.
