@@ -1,12 +1,14 @@
 //! The transform stage: one article in, everything the store needs out.
 //!
 //! This is the part of ingest that needs no database: analysis, hashes, MinHash and
-//! reports. It is pure and runs in parallel; the store then only compares and records.
+//! reports, and the compression of the texts the SQLite store keeps (article bodies and
+//! analysis JSON, LZ4). It is pure and runs in parallel; the store, one writer on one
+//! thread, then only compares and records finished bytes.
 
 use waspada_events::dedup::{LshBands, MinHasher, Shingler, simhash64_shingles};
 use waspada_events::report::{Report, reports_from};
 use waspada_extract::{Analysis, AnalyzeOptions, Analyzer, Article};
-use waspada_store::{AnalysisRow, ArticleBundle, NewArticle, StoredAnalysis};
+use waspada_store::{AnalysisRow, ArticleBundle, NewArticle, PackedText, StoredAnalysis};
 use xxhash_rust::xxh3::xxh3_128;
 
 /// Shingle length of near-duplicate detection (words).
@@ -19,12 +21,14 @@ pub const LSH_BANDS: (usize, usize) = (32, 4);
 /// An article ready to store.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// The article row.
+    /// The article row, its texts packed for the SQLite store.
     pub article: NewArticle,
     /// Its analysis (without `clean_text`, which the article row holds).
     pub analysis: Analysis,
     /// The analysis as JSON, as `waspada analyze --json` prints it.
     pub analysis_json: String,
+    /// `analysis_json` packed for the SQLite store.
+    pub packed_json: PackedText,
     /// Its outbreak reports.
     pub reports: Vec<Report>,
 }
@@ -39,6 +43,7 @@ impl Prepared {
             category: rel.category,
             relevance: rel.score,
             json: &self.analysis_json,
+            packed_json: Some(&self.packed_json),
         }
     }
 
@@ -104,7 +109,7 @@ impl Preparer {
         let signature = self.minhasher.sign(&shingles);
         let fetched_day = day_of(fetched_at);
         let reports = reports_from(&analysis, &fetched_day);
-        let article_row = NewArticle {
+        let mut article_row = NewArticle {
             external_id: (!article.id.is_empty()).then(|| article.id.clone()),
             url: article.url.clone(),
             canonical_url,
@@ -121,11 +126,16 @@ impl Preparer {
             band_keys: self.bands.band_keys(&signature),
             minhash: signature.values().to_vec(),
             simhash: simhash64_shingles(&shingles),
+            packed: None,
         };
+        // Compressed here, on every core, not by the one writer.
+        article_row.pack();
+        let packed_json = PackedText::pack(&analysis_json);
         Prepared {
             article: article_row,
             analysis,
             analysis_json,
+            packed_json,
             reports,
         }
     }

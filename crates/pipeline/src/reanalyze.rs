@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 use waspada_extract::Article;
-use waspada_store::{Store, StoredAnalysis};
+use waspada_store::Store;
 
 use crate::PipelineError;
 use crate::index::Indexer;
@@ -89,16 +89,8 @@ pub fn reanalyze(
                 summary.relevance_changed += 1;
             }
             b.remove_reports(record.id)?;
-            b.put_analysis(
-                record.id,
-                &StoredAnalysis {
-                    analyzer_version: p.analysis.analyzer_version,
-                    is_outbreak: rel.is_outbreak_report,
-                    category: rel.category,
-                    relevance: rel.score,
-                    json: &p.analysis_json,
-                },
-            )?;
+            // Packed on the parallel threads above, like ingest's.
+            b.put_analysis(record.id, &p.stored_analysis())?;
             b.add_reports(record.id, record.cluster_id, &p.reports)?;
         }
         b.commit()?;

@@ -353,6 +353,7 @@ mod tests {
             minhash,
             band_keys: keys.iter().map(|&k| (0, k)).collect(),
             simhash: 0,
+            packed: None,
         }
     }
 

@@ -1,10 +1,15 @@
 //! Articles, their URLs, near-duplicate buckets and analyses.
+//!
+//! The bodies and the analysis JSON are written as [`PackedText`] blobs and read through
+//! [`StoredText`], which also takes the plain `TEXT` of rows written before (see
+//! `packed.rs`).
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use waspada_events::dedup::Signature;
 
-use crate::{Batch, Result, Store, StoreError};
+use crate::packed::{packed_or, raw_text_from};
+use crate::{Batch, PackedText, Result, Store, StoreError, StoredText};
 
 /// Most near-duplicate candidates compared per article. Band collisions beyond this come
 /// from boilerplate-heavy templates, not copies; the cap keeps an insert cheap.
@@ -47,6 +52,31 @@ pub struct NewArticle {
     pub band_keys: Vec<(u16, u64)>,
     /// 64-bit SimHash of the clean text.
     pub simhash: u64,
+    /// `raw_text` and `clean_text` already packed for the SQLite store
+    /// ([`NewArticle::pack`], on the caller's parallel threads), so that the one writer
+    /// does not compress them. `None`: the SQLite store packs them as it writes. Other
+    /// stores ignore it.
+    pub packed: Option<PackedTexts>,
+}
+
+/// An article's texts as the SQLite store writes them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackedTexts {
+    /// `raw_text`, packed against `clean_text` (nearly the same text).
+    pub raw_text: PackedText,
+    /// `clean_text`, packed.
+    pub clean_text: PackedText,
+}
+
+impl NewArticle {
+    /// Packs `raw_text` and `clean_text` into [`NewArticle::packed`]: call it last, once
+    /// the texts are final (a pack whose length disagrees with its text is not used).
+    pub fn pack(&mut self) {
+        self.packed = Some(PackedTexts {
+            raw_text: PackedText::pack_against(&self.raw_text, &self.clean_text),
+            clean_text: PackedText::pack(&self.clean_text),
+        });
+    }
 }
 
 /// What happened to an article handed to [`Batch::insert_article`].
@@ -102,6 +132,9 @@ pub struct StoredAnalysis<'a> {
     pub relevance: f64,
     /// The `analyze` JSON.
     pub json: &'a str,
+    /// `json` already packed for the SQLite store (on the caller's parallel threads);
+    /// `None`: the store packs it as it writes.
+    pub packed_json: Option<&'a PackedText>,
 }
 
 /// A stored article with its latest analysis.
@@ -146,21 +179,25 @@ const LATEST_ANALYSIS_JOIN: &str = "LEFT JOIN analyses an ON an.article_id = a.i
      AND an.analysed_at = (SELECT MAX(analysed_at) FROM analyses x WHERE x.article_id = a.id)";
 
 fn article_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArticleRecord> {
+    // The raw text may be packed against the clean text: read that first.
+    let clean_text = r.get::<_, StoredText>(6)?.into_string();
     Ok(ArticleRecord {
         id: r.get(0)?,
         external_id: r.get(1)?,
         url: r.get(2)?,
         source: r.get(3)?,
         title: r.get(4)?,
-        raw_text: r.get(5)?,
-        clean_text: r.get(6)?,
+        raw_text: raw_text_from(r.get_ref(5)?, 5, &clean_text)?,
+        clean_text,
         language: r.get(7)?,
         language_hint: r.get(8)?,
         published: r.get(9)?,
         fetched_at: r.get(10)?,
         cluster_id: r.get(11)?,
         analyzer_version: r.get(12)?,
-        analysis_json: r.get(13)?,
+        analysis_json: r
+            .get::<_, Option<StoredText>>(13)?
+            .map(StoredText::into_string),
     })
 }
 
@@ -229,6 +266,15 @@ impl Batch<'_> {
         }
 
         let near = self.nearest_duplicate(a)?;
+        let packed = a.packed.as_ref();
+        let raw_text = packed_or(packed.map(|p| &p.raw_text), &a.raw_text, |t| {
+            PackedText::pack_against(t, &a.clean_text)
+        });
+        let clean_text = packed_or(
+            packed.map(|p| &p.clean_text),
+            &a.clean_text,
+            PackedText::pack,
+        );
         tx.prepare_cached(
             "INSERT INTO articles (external_id, canonical_url, content_hash, source, source_id,
                  title, raw_text, clean_text, language, language_hint, published, fetched_at,
@@ -243,8 +289,8 @@ impl Batch<'_> {
                 a.source,
                 a.source_id,
                 a.title,
-                a.raw_text,
-                a.clean_text,
+                raw_text.as_ref(),
+                clean_text.as_ref(),
                 a.language,
                 a.language_hint,
                 a.published,
@@ -345,6 +391,7 @@ impl Batch<'_> {
 
     /// Stores (or replaces) the analysis of an article by one analyser version.
     pub fn put_analysis(&self, article_id: i64, analysis: &StoredAnalysis<'_>) -> Result<()> {
+        let json = packed_or(analysis.packed_json, analysis.json, PackedText::pack);
         self.tx
             .prepare_cached(
                 "INSERT OR REPLACE INTO analyses
@@ -359,7 +406,7 @@ impl Batch<'_> {
                     analysis.is_outbreak,
                     analysis.category,
                     analysis.relevance,
-                    analysis.json,
+                    json.as_ref(),
                 ])
             })
             .map_err(StoreError::sql("store an analysis"))?;
@@ -402,7 +449,7 @@ impl Store {
                         url: r.get(1)?,
                         source: r.get(2)?,
                         title: r.get(3)?,
-                        clean_text: r.get(4)?,
+                        clean_text: r.get::<_, StoredText>(4)?.into_string(),
                         language: r.get(5)?,
                         published: r.get(6)?,
                     })

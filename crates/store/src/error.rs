@@ -43,6 +43,19 @@ pub enum StoreError {
         #[source]
         source: serde_json::Error,
     },
+    /// A stored text (an article body, an analysis) could not be decoded: the store file
+    /// is damaged.
+    #[error(
+        "store: could not {action}: {source}. The store file is damaged; restore it from a \
+         backup"
+    )]
+    Corrupt {
+        /// What the store was doing.
+        action: &'static str,
+        /// What is wrong with the value.
+        #[source]
+        source: crate::CorruptText,
+    },
     /// The database server cannot be reached (down, restarting, or the network is cut):
     /// worth trying again later, unlike the other errors.
     #[error("store: could not {action}: the database cannot be reached ({source})")]
@@ -66,8 +79,25 @@ pub enum StoreError {
 
 impl StoreError {
     /// A `map_err` adapter naming the action that failed.
+    ///
+    /// A damaged stored text, reported by [`crate::StoredText`] while reading a row,
+    /// becomes [`StoreError::Corrupt`].
     pub(crate) fn sql(action: &'static str) -> impl Fn(rusqlite::Error) -> StoreError {
-        move |source| StoreError::Sql { action, source }
+        move |source| match source {
+            rusqlite::Error::FromSqlConversionFailure(column, kind, e) => {
+                match e.downcast::<crate::CorruptText>() {
+                    Ok(corrupt) => StoreError::Corrupt {
+                        action,
+                        source: *corrupt,
+                    },
+                    Err(e) => StoreError::Sql {
+                        action,
+                        source: rusqlite::Error::FromSqlConversionFailure(column, kind, e),
+                    },
+                }
+            }
+            source => StoreError::Sql { action, source },
+        }
     }
 
     /// A `map_err` adapter for stored JSON.

@@ -49,6 +49,7 @@ impl AnalysisRow {
             category: &self.category,
             relevance: self.relevance,
             json: &self.json,
+            packed_json: None,
         }
     }
 }

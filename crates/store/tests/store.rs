@@ -411,6 +411,7 @@ fn analyses_are_kept_per_analyser_version() {
         category: "outbreak_report",
         relevance: 0.9,
         json: "{\"v\":1}",
+        packed_json: None,
     };
     b.put_analysis(id, &v1).unwrap();
     b.commit().unwrap();

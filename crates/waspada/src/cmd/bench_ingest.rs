@@ -6,7 +6,7 @@
 //! memory is its own and not the generator's. Baselines:
 //! - ingest throughput against *analysis alone* on the first articles of the same corpus,
 //!   in this process: the ratio is what storing and indexing cost on top of reading;
-//! - search latency against a plain substring scan of the same store in SQLite.
+//! - search latency against a plain substring scan of the same store's clean texts.
 
 use std::io::Write;
 use std::path::Path;
@@ -164,11 +164,7 @@ pub fn run(n: usize, seed: u64, queries: usize, keep: Option<&Path>) -> Result<(
     let t = Instant::now();
     let scans = 3;
     for w in WORDS.iter().take(scans) {
-        let _n: i64 = store.connection().query_row(
-            "SELECT COUNT(*) FROM articles WHERE instr(lower(clean_text), lower(?1)) > 0",
-            [w],
-            |r| r.get(0),
-        )?;
+        std::hint::black_box(scan_count(&store, w)?);
     }
     let scan = t.elapsed() / scans as u32;
     println!(
@@ -178,7 +174,7 @@ pub fn run(n: usize, seed: u64, queries: usize, keep: Option<&Path>) -> Result<(
         ms(*lat.last().unwrap_or(&Duration::ZERO))
     );
     println!(
-        "baseline substring scan of the store in SQLite: {:.0} ms per word; search p99 is {:.0}× faster",
+        "baseline substring scan of the store's texts: {:.0} ms per word; search p99 is {:.0}× faster",
         ms(scan),
         scan.as_secs_f64() / pct(0.99).as_secs_f64()
     );
@@ -234,6 +230,23 @@ pub fn write_corpus(path: &Path, n: usize, seed: u64) -> Result<(u64, Vec<Articl
     }
     f.flush()?;
     Ok((bytes, baseline))
+}
+
+/// Articles whose clean text contains `word`, case-folded, by reading every text. The texts
+/// are stored compressed, so SQLite's `instr` cannot look inside them: each is decoded
+/// here, as any scan without the index would have to.
+fn scan_count(store: &waspada_store::Store, word: &str) -> Result<u64> {
+    let word = word.to_lowercase();
+    let mut stmt = store
+        .connection()
+        .prepare("SELECT clean_text FROM articles")?;
+    let mut rows = stmt.query([])?;
+    let mut n = 0;
+    while let Some(row) = rows.next()? {
+        let text = row.get::<_, waspada_store::StoredText>(0)?.into_string();
+        n += u64::from(text.to_lowercase().contains(&word));
+    }
+    Ok(n)
 }
 
 /// Peak resident set (VmHWM) of a running process, in kB.
