@@ -3,12 +3,12 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-fn write_csv(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("waspada-detect-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
+/// Writes `text` to `name` in a directory removed when the returned guard drops.
+fn write_csv(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
-    path
+    (dir, path)
 }
 
 fn detect(args: &[&str]) -> Output {
@@ -31,7 +31,7 @@ fn quiet_then_outbreak() -> String {
 
 #[test]
 fn json_lines_flag_the_outbreak_week_only() {
-    let path = write_csv("outbreak.csv", &quiet_then_outbreak());
+    let (_dir, path) = write_csv("outbreak.csv", &quiet_then_outbreak());
     let out = detect(&["--method", "ears-c1", "--json", path.to_str().unwrap()]);
     assert!(
         out.status.success(),
@@ -60,7 +60,7 @@ fn json_lines_flag_the_outbreak_week_only() {
 
 #[test]
 fn negative_count_is_reported_with_row_and_column() {
-    let path = write_csv("negative.csv", "observed\n3\n4\n-1\n5\n");
+    let (_dir, path) = write_csv("negative.csv", "observed\n3\n4\n-1\n5\n");
     let out = detect(&["--method", "ears-c1", path.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
@@ -73,12 +73,12 @@ fn negative_count_is_reported_with_row_and_column() {
 
 #[test]
 fn missing_column_and_short_series_are_explained() {
-    let path = write_csv("cases.csv", "week,cases\n1,3\n");
+    let (_dir, path) = write_csv("cases.csv", "week,cases\n1,3\n");
     let out = detect(&["--method", "cusum", path.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `observed` column"));
 
-    let path = write_csv("short.csv", &quiet_then_outbreak());
+    let (_dir, path) = write_csv("short.csv", &quiet_then_outbreak());
     let out = detect(&["--method", "farrington", path.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
