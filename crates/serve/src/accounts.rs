@@ -197,16 +197,23 @@ pub fn create_token(
     role: Role,
     expires_at: Option<i64>,
 ) -> Result<String, AccountError> {
+    create_token_at(store, name, role, waspada_store::now_ms(), expires_at)
+}
+
+/// [`create_token`] made at `now` (epoch ms): a caller that computed `expires_at` from
+/// its own clock reading passes that reading, so that a token "for 365 days" is made
+/// and expires exactly that far apart.
+pub fn create_token_at(
+    store: &mut dyn Workplace,
+    name: &str,
+    role: Role,
+    now: i64,
+    expires_at: Option<i64>,
+) -> Result<String, AccountError> {
     check_name(name)?;
     let token = format!("{TOKEN_PREFIX}{}", random_hex(32)?);
     store
-        .add_token(
-            name,
-            role,
-            &sha256_hex(&token),
-            waspada_store::now_ms(),
-            expires_at,
-        )?
+        .add_token(name, role, &sha256_hex(&token), now, expires_at)?
         .ok_or_else(|| AccountError::Taken(format!("a live token named {name}")))?;
     Ok(token)
 }

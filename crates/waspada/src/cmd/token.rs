@@ -92,7 +92,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         } => {
             let now = waspada_store::now_ms();
             let expires_at = (!never_expires).then(|| now + i64::from(days) * DAY_MS);
-            let token = accounts::create_token(store, &name, role, expires_at)?;
+            let token = accounts::create_token_at(store, &name, role, now, expires_at)?;
             let until = match expires_at {
                 Some(t) => format!("works until {} (UTC)", day(t)),
                 None => "works until revoked".to_string(),
