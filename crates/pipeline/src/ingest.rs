@@ -275,6 +275,7 @@ fn prepare_all(preparer: &Preparer, fresh: Vec<(Incoming, Option<String>)>) -> V
         .map(|(inc, canonical)| {
             let mut p = preparer.prepare(&inc.article, canonical, inc.fetched_at);
             p.article.source_id = inc.source_id;
+            p.pack_for_sqlite();
             p
         })
         .collect()

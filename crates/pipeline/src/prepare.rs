@@ -1,9 +1,10 @@
 //! The transform stage: one article in, everything the store needs out.
 //!
 //! This is the part of ingest that needs no database: analysis, hashes, MinHash and
-//! reports, and the compression of the texts the SQLite store keeps (article bodies and
-//! analysis JSON, LZ4). It is pure and runs in parallel; the store, one writer on one
-//! thread, then only compares and records finished bytes.
+//! reports; for the SQLite store also the compression of the texts it keeps (article
+//! bodies and analysis JSON, LZ4: [`Prepared::pack_for_sqlite`]). It is pure and runs in
+//! parallel; the store, one writer on one thread, then only compares and records finished
+//! bytes.
 
 use waspada_events::dedup::{LshBands, MinHasher, Shingler, simhash64_shingles};
 use waspada_events::report::{Report, reports_from};
@@ -21,14 +22,14 @@ pub const LSH_BANDS: (usize, usize) = (32, 4);
 /// An article ready to store.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    /// The article row, its texts packed for the SQLite store.
+    /// The article row (its texts packed once [`Prepared::pack_for_sqlite`] ran).
     pub article: NewArticle,
     /// Its analysis (without `clean_text`, which the article row holds).
     pub analysis: Analysis,
     /// The analysis as JSON, as `waspada analyze --json` prints it.
     pub analysis_json: String,
-    /// `analysis_json` packed for the SQLite store.
-    pub packed_json: PackedText,
+    /// `analysis_json` packed for the SQLite store, once packed.
+    pub packed_json: Option<PackedText>,
     /// Its outbreak reports.
     pub reports: Vec<Report>,
 }
@@ -43,8 +44,21 @@ impl Prepared {
             category: rel.category,
             relevance: rel.score,
             json: &self.analysis_json,
-            packed_json: Some(&self.packed_json),
+            packed_json: self.packed_json.as_ref(),
         }
+    }
+
+    /// Compresses the article's texts and its analysis JSON as the SQLite store keeps
+    /// them. Called on the parallel threads, so that the one writer does not; the
+    /// PostgreSQL store keeps plain text and does not need it.
+    pub fn pack_for_sqlite(&mut self) {
+        self.article.pack();
+        self.pack_analysis();
+    }
+
+    /// Compresses only the analysis JSON (re-analysis rewrites nothing else).
+    pub fn pack_analysis(&mut self) {
+        self.packed_json = Some(PackedText::pack(&self.analysis_json));
     }
 
     /// The article with its analysis and reports, owned, as [`Records`] stores them.
@@ -109,7 +123,7 @@ impl Preparer {
         let signature = self.minhasher.sign(&shingles);
         let fetched_day = day_of(fetched_at);
         let reports = reports_from(&analysis, &fetched_day);
-        let mut article_row = NewArticle {
+        let article_row = NewArticle {
             external_id: (!article.id.is_empty()).then(|| article.id.clone()),
             url: article.url.clone(),
             canonical_url,
@@ -128,14 +142,11 @@ impl Preparer {
             simhash: simhash64_shingles(&shingles),
             packed: None,
         };
-        // Compressed here, on every core, not by the one writer.
-        article_row.pack();
-        let packed_json = PackedText::pack(&analysis_json);
         Prepared {
             article: article_row,
             analysis,
             analysis_json,
-            packed_json,
+            packed_json: None,
             reports,
         }
     }

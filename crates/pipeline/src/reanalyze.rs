@@ -74,7 +74,9 @@ pub fn reanalyze(
                     lang: r.language_hint.clone(),
                     source: r.source.clone(),
                 };
-                preparer.prepare(&article, r.url.clone(), r.fetched_at)
+                let mut p = preparer.prepare(&article, r.url.clone(), r.fetched_at);
+                p.pack_analysis();
+                p
             })
             .collect();
         let b = store.batch()?;
@@ -89,7 +91,7 @@ pub fn reanalyze(
                 summary.relevance_changed += 1;
             }
             b.remove_reports(record.id)?;
-            // Packed on the parallel threads above, like ingest's.
+            // Packed on the parallel threads above.
             b.put_analysis(record.id, &p.stored_analysis())?;
             b.add_reports(record.id, record.cluster_id, &p.reports)?;
         }

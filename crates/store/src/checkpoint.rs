@@ -100,14 +100,14 @@ impl Drop for BackgroundCheckpoints {
 mod tests {
     use super::*;
 
-    fn wal_frames(path: &Path) -> i64 {
+    fn wal_bytes(path: &Path) -> i64 {
         std::fs::metadata(path.with_extension("sqlite-wal"))
             .map(|m| m.len() as i64)
             .unwrap_or(0)
     }
 
     /// The thread copies committed pages into the database file while the writer keeps
-    /// its connection open, and readers see every commit throughout.
+    /// its connection open, and nothing committed is lost.
     #[test]
     fn background_thread_checkpoints_while_the_writer_goes_on() {
         let dir = tempfile::tempdir().unwrap();
@@ -132,7 +132,7 @@ mod tests {
             assert!(
                 std::time::Instant::now() < deadline,
                 "no checkpoint within 30 s (log {} bytes)",
-                wal_frames(&path)
+                wal_bytes(&path)
             );
             std::thread::sleep(Duration::from_millis(20));
         }
