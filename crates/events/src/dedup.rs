@@ -12,7 +12,8 @@
 //!    (standard deviation `sqrt(J(1-J)/128)`, at most 0.044).
 //! 3. [`LshBands`] cuts a signature into `b` bands of `r` rows and hashes each band into a
 //!    plain `u64` key. Two articles become *candidates* when they share any `(band, key)`;
-//!    the store keeps these rows as `lsh_bucket(key, article_id)`.
+//!    the embedded store keeps each article's keys with its signature and indexes them in
+//!    memory; PostgreSQL keeps them as `lsh_band(band, key, article_id)` rows.
 //! 4. Candidates are confirmed with [`Signature::jaccard_estimate`] ≥ a threshold
 //!    (0.8 by default), as [`LshIndex`] does in memory.
 //!
@@ -207,14 +208,20 @@ impl Signature {
     /// Signatures of different lengths were made with different settings and cannot be
     /// compared: the estimate is then 0. Two signatures without values give 1.
     pub fn jaccard_estimate(&self, other: &Signature) -> f64 {
-        if self.0.len() != other.0.len() {
+        Signature::similarity_of(&self.0, &other.0)
+    }
+
+    /// [`Signature::jaccard_estimate`] of two signatures' values, for a store that keeps
+    /// them without the wrapper.
+    pub fn similarity_of(a: &[u64], b: &[u64]) -> f64 {
+        if a.len() != b.len() {
             return 0.0;
         }
-        if self.0.is_empty() {
+        if a.is_empty() {
             return 1.0;
         }
-        let equal = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
-        equal as f64 / self.0.len() as f64
+        let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
+        equal as f64 / a.len() as f64
     }
 }
 

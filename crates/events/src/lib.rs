@@ -7,7 +7,7 @@
 //!
 //! [`dedup`] holds MinHash signatures, LSH band keys and SimHash written
 //! in-house on xxh3 with fixed seeds. The hashes are part of the store's format (signatures
-//! and `lsh_bucket(key, article_id)` rows are persisted), so they are plain `u64` values
+//! and band keys are persisted), so they are plain `u64` values
 //! that are identical on every machine and in every release; the in-memory
 //! [`dedup::LshIndex`] mirrors what the store does with them.
 //!

@@ -210,7 +210,7 @@ fn s_curve_matches_the_documented_table() {
     assert!(1.0 - bands.candidate_probability(0.8) < 1e-7);
 }
 
-/// GOLDEN: these values are persisted (signatures and `lsh_bucket` rows). If this test fails,
+/// GOLDEN: these values are persisted (signatures and band keys). If this test fails,
 /// the hashing changed and every stored signature and band key is invalid: changing these
 /// numbers requires a store migration that re-signs all articles, not just a new expectation.
 #[test]

@@ -8,7 +8,9 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use waspada_events::dedup::Signature;
 
+use crate::buckets::{BucketIndex, keys_to_blob};
 use crate::packed::{packed_or, raw_text_from};
+use crate::signatures::CachedSignature;
 use crate::{Batch, PackedText, Result, Store, StoreError, StoredText};
 
 /// Most near-duplicate candidates compared per article. Band collisions beyond this come
@@ -206,14 +208,6 @@ pub fn signature_to_blob(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-fn signature_from_blob(blob: &[u8]) -> Signature {
-    Signature::from_values(
-        blob.chunks_exact(8)
-            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-            .collect(),
-    )
-}
-
 /// The cluster of the most similar candidate at or above `threshold`, with its estimated
 /// similarity. `candidates` are (article id, cluster id, stored signature) rows that share
 /// an LSH bucket with `minhash`; ties go to the older article, so a cluster stays where it
@@ -223,10 +217,22 @@ pub fn nearest_duplicate(
     candidates: impl IntoIterator<Item = (i64, i64, Vec<u8>)>,
     threshold: f64,
 ) -> Option<(i64, f64)> {
-    let mine = Signature::from_values(minhash.to_vec());
+    nearest_scored(
+        candidates.into_iter().map(|(id, cluster, blob)| {
+            let sim = Signature::similarity_of(minhash, &signature_values(&blob));
+            (id, cluster, sim)
+        }),
+        threshold,
+    )
+}
+
+/// [`nearest_duplicate`] over (article id, cluster id, similarity) rows.
+fn nearest_scored(
+    candidates: impl IntoIterator<Item = (i64, i64, f64)>,
+    threshold: f64,
+) -> Option<(i64, f64)> {
     let mut best: Option<(i64, i64, f64)> = None;
-    for (id, cluster, blob) in candidates {
-        let sim = mine.jaccard_estimate(&signature_from_blob(&blob));
+    for (id, cluster, sim) in candidates {
         let better = match best {
             None => true,
             Some((bid, _, bs)) => sim > bs || (sim == bs && id < bid),
@@ -236,6 +242,13 @@ pub fn nearest_duplicate(
         }
     }
     best.map(|(_, cluster, sim)| (cluster, sim))
+}
+
+/// The values of a stored signature (see [`signature_to_blob`]).
+fn signature_values(blob: &[u8]) -> Box<[u64]> {
+    blob.chunks_exact(8)
+        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect()
 }
 
 impl Batch<'_> {
@@ -312,20 +325,28 @@ impl Batch<'_> {
             }
         };
         tx.prepare_cached(
-            "INSERT INTO article_signatures (article_id, cluster_id, minhash) VALUES (?1, ?2, ?3)",
+            "INSERT INTO article_signatures (article_id, cluster_id, minhash, band_keys)
+             VALUES (?1, ?2, ?3, ?4)",
         )
-        .and_then(|mut s| s.execute(params![id, cluster_id, signature_to_blob(&a.minhash)]))
+        .and_then(|mut s| {
+            s.execute(params![
+                id,
+                cluster_id,
+                signature_to_blob(&a.minhash),
+                keys_to_blob(a.band_keys.iter().map(|&(_, key)| key as i64)),
+            ])
+        })
         .map_err(StoreError::sql("store a MinHash signature"))?;
-        // One statement per 256 buckets (an article has 32 by default), not one per bucket.
-        for keys in a.band_keys.chunks(256) {
-            let sql = format!(
-                "INSERT OR IGNORE INTO lsh_bucket (key, article_id) VALUES {}",
-                vec!["(?, ?)"; keys.len()].join(", ")
-            );
-            let values = keys.iter().flat_map(|(_, key)| [*key as i64, id]);
-            tx.prepare_cached(&sql)
-                .and_then(|mut s| s.execute(rusqlite::params_from_iter(values)))
-                .map_err(StoreError::sql("store LSH buckets"))?;
+        let keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
+        {
+            let mut new = self.new_buckets.borrow_mut();
+            for &key in &keys {
+                let ids = new.by_key.entry(key).or_default();
+                if ids.last() != Some(&id) {
+                    ids.push(id);
+                }
+            }
+            new.articles.push((id, keys));
         }
         self.add_urls(id, a)?;
         Ok(Inserted::New {
@@ -355,38 +376,97 @@ impl Batch<'_> {
         if a.band_keys.is_empty() || a.minhash.is_empty() {
             return Ok(None);
         }
-        // Keys are seeded per band, so a key alone names a bucket; a cross-band collision
-        // only adds a candidate that the signature comparison then rejects.
-        let placeholders = vec!["?"; a.band_keys.len()].join(",");
-        // Candidates first (bucket index only), then their signatures: the signatures
-        // (1 kB each) are read once per candidate, not once per shared bucket.
-        let sql = format!(
-            "SELECT s.article_id, s.cluster_id, s.minhash FROM article_signatures s \
-             WHERE s.article_id IN (SELECT DISTINCT article_id FROM lsh_bucket \
-                                    WHERE key IN ({placeholders}) LIMIT {MAX_CANDIDATES})"
-        );
-        let mut stmt = self
-            .tx
-            .prepare_cached(&sql)
-            .map_err(StoreError::sql("prepare the near-duplicate lookup"))?;
-        let args: Vec<i64> = a.band_keys.iter().map(|(_, key)| *key as i64).collect();
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args), |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Vec<u8>>(2)?,
-                ))
-            })
-            .map_err(StoreError::sql("look up near-duplicates"))?;
-        let candidates = rows
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .map_err(StoreError::sql("read a near-duplicate"))?;
-        Ok(nearest_duplicate(
-            &a.minhash,
-            candidates,
+        let candidates = self.candidates(a)?;
+        let mut cache = self.signatures.borrow_mut();
+        let mut scored = Vec::with_capacity(candidates.len());
+        for id in candidates {
+            if let Some(c) = cache.get(id) {
+                let sim = Signature::similarity_of(&a.minhash, &c.values);
+                scored.push((id, c.cluster_id, sim));
+                continue;
+            }
+            let mut stmt = self
+                .tx
+                .prepare_cached(
+                    "SELECT cluster_id, minhash FROM article_signatures WHERE article_id = ?1",
+                )
+                .map_err(StoreError::sql("prepare the near-duplicate lookup"))?;
+            let row = stmt
+                .query_row([id], |r| {
+                    let blob = r.get_ref(1)?.as_blob().map_err(|e| {
+                        rusqlite::Error::FromSqlConversionFailure(
+                            1,
+                            rusqlite::types::Type::Blob,
+                            e.into(),
+                        )
+                    })?;
+                    Ok((r.get::<_, i64>(0)?, signature_values(blob)))
+                })
+                .optional()
+                .map_err(StoreError::sql("read a near-duplicate"))?;
+            if let Some((cluster_id, values)) = row {
+                let sim = Signature::similarity_of(&a.minhash, &values);
+                scored.push((id, cluster_id, sim));
+                if id <= self.committed_up_to {
+                    cache.insert(id, CachedSignature { cluster_id, values });
+                }
+            }
+        }
+        Ok(nearest_scored(
+            scored,
             self.options.near_duplicate_threshold,
         ))
+    }
+
+    /// The articles that share an LSH bucket with `a`: at most [`MAX_CANDIDATES`], taken
+    /// bucket by bucket in key order and oldest first within a bucket, so a crowded bucket
+    /// always yields the same ones.
+    fn candidates(&self, a: &NewArticle) -> Result<Vec<i64>> {
+        // Keys are seeded per band, so a key alone names a bucket; a cross-band collision
+        // only adds a candidate that the signature comparison then rejects.
+        let mut keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut shared = self.buckets.lock().map_err(|_| StoreError::Backend {
+            action: "look up near-duplicates",
+            source: "the bucket index was poisoned by a panic in another thread".into(),
+        })?;
+        let index = match shared.as_mut() {
+            Some(index) => {
+                // Another writer may have committed since this process last wrote.
+                index.catch_up(&self.tx, self.committed_up_to)?;
+                index
+            }
+            None => shared.insert(BucketIndex::load(&self.tx, self.committed_up_to)?),
+        };
+        let new = self.new_buckets.borrow();
+        let mut ids: Vec<i64> = Vec::with_capacity(MAX_CANDIDATES);
+        let mut take = |id: i64| {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+            ids.len() < MAX_CANDIDATES
+        };
+        for key in keys {
+            // Committed articles first, then this batch's own (all newer).
+            let mut more = true;
+            index.for_each_id(key, |id| {
+                more = take(id);
+                more
+            });
+            if more {
+                for &id in new.by_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
+                    more = take(id);
+                    if !more {
+                        break;
+                    }
+                }
+            }
+            if !more {
+                break;
+            }
+        }
+        Ok(ids)
     }
 
     /// Stores (or replaces) the analysis of an article by one analyser version.

@@ -14,8 +14,9 @@
 //!   and a crash loses at most the last uncommitted batch, which the next run re-ingests.
 //! - **Idempotent ingest.** An article is keyed by its canonical URL and by a hash of its
 //!   normalised text; reaching it again adds a URL alias, never a row. Near-duplicates
-//!   (syndicated copies) are found through MinHash LSH buckets kept in the `lsh_bucket`
-//!   table and share a `cluster_id`, so series count stories, not copies.
+//!   (syndicated copies) are found through MinHash LSH buckets, indexed in the writer's
+//!   memory from the band keys stored with each signature (see `buckets.rs`), and share a
+//!   `cluster_id`, so series count stories, not copies.
 //! - **Big texts compressed.** Article bodies and the analysis JSON are stored as LZ4
 //!   blobs with a small header (the raw body against the clean one, its near copy),
 //!   packed by the caller on its parallel threads, so the one writer has half the bytes
@@ -34,6 +35,7 @@
 
 mod alerts;
 mod articles;
+mod buckets;
 mod checkpoint;
 mod error;
 mod events;
@@ -43,6 +45,7 @@ mod packed;
 mod records;
 mod series;
 mod signals;
+mod signatures;
 mod triage;
 mod users;
 mod workplace;
@@ -88,6 +91,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0007_reports_by_event_date.sql"),
     include_str!("migrations/0008_token_expiry.sql"),
     include_str!("migrations/0009_analyses_rowid.sql"),
+    include_str!("migrations/0010_band_keys.sql"),
 ];
 
 /// Schema version this build writes.
@@ -119,6 +123,8 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     options: StoreOptions,
+    signatures: signatures::SignatureCache,
+    buckets: buckets::SharedBuckets,
 }
 
 impl Store {
@@ -143,6 +149,8 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             options,
+            signatures: Default::default(),
+            buckets: buckets::shared_buckets(Some(path)),
         };
         store.configure()?;
         store.migrate()?;
@@ -156,6 +164,8 @@ impl Store {
             conn,
             path: None,
             options: StoreOptions::default(),
+            signatures: Default::default(),
+            buckets: buckets::shared_buckets(None),
         };
         store.configure()?;
         store.migrate()?;
@@ -232,9 +242,19 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(StoreError::sql("begin a write batch"))?;
+        // Articles up to here are committed for good: their signatures may be cached.
+        let committed_up_to = tx
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| {
+                r.get(0)
+            })
+            .map_err(StoreError::sql("read the last article id"))?;
         Ok(Batch {
             tx,
             options: &self.options,
+            signatures: std::cell::RefCell::new(&mut self.signatures),
+            committed_up_to,
+            buckets: &self.buckets,
+            new_buckets: Default::default(),
         })
     }
 
@@ -301,6 +321,25 @@ pub struct StoreStats {
 pub struct Batch<'a> {
     tx: Transaction<'a>,
     options: &'a StoreOptions,
+    /// The writer's cache of stored signatures (see `signatures.rs`).
+    signatures: std::cell::RefCell<&'a mut signatures::SignatureCache>,
+    /// The last article id committed before this batch began: only signatures up to it
+    /// are cached, and the bucket index covers no more.
+    committed_up_to: i64,
+    /// The near-duplicate bucket index of this store file (see `buckets.rs`).
+    buckets: &'a buckets::SharedBuckets,
+    /// The band keys of the articles this batch stored, by key, in id order: added to
+    /// `buckets` once committed.
+    new_buckets: std::cell::RefCell<NewBuckets>,
+}
+
+/// The bucket entries of a batch's own articles.
+#[derive(Debug, Default)]
+struct NewBuckets {
+    /// Article ids per key, ascending.
+    by_key: buckets::KeyMap<Vec<i64>>,
+    /// The articles, in the order stored, with their keys.
+    articles: Vec<(i64, Vec<i64>)>,
 }
 
 impl Batch<'_> {
@@ -308,7 +347,16 @@ impl Batch<'_> {
     pub fn commit(self) -> Result<()> {
         self.tx
             .commit()
-            .map_err(StoreError::sql("commit a write batch"))
+            .map_err(StoreError::sql("commit a write batch"))?;
+        // Committed: the batch's articles join the bucket index, if this process has it.
+        if let Ok(mut shared) = self.buckets.lock()
+            && let Some(index) = shared.as_mut()
+        {
+            for (id, keys) in &self.new_buckets.borrow().articles {
+                index.add(*id, keys)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -223,7 +223,10 @@ fn a_schema_8_store_with_text_rows_upgrades_and_reads() {
         store
             .connection()
             .execute_batch(&format!(
-                "DROP TABLE analyses;
+                "ALTER TABLE article_signatures DROP COLUMN band_keys;
+                 CREATE TABLE lsh_bucket (key INTEGER NOT NULL, article_id INTEGER NOT NULL,
+                     PRIMARY KEY (key, article_id)) WITHOUT ROWID;
+                 DROP TABLE analyses;
                  CREATE TABLE analyses (
                      article_id        INTEGER NOT NULL REFERENCES articles(id),
                      analyzer_version  TEXT NOT NULL,

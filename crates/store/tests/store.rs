@@ -462,3 +462,112 @@ fn an_uncommitted_batch_leaves_nothing_behind() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.stats().unwrap().articles, 0);
 }
+
+/// Schemas 6 to 9 kept band keys as `lsh_bucket` rows; migration 10 moves them into the
+/// signature rows, and the near-duplicate lookup still finds the old articles.
+#[test]
+fn band_keys_of_a_schema_9_store_move_with_their_signatures_and_still_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("waspada.sqlite");
+    let old = article("https://lama.example/1", STORY);
+    let keys: Vec<i64> = old.band_keys.iter().map(|&(_, k)| k as i64).collect();
+    assert!(keys.iter().any(|&k| k < 0) && keys.iter().any(|&k| k > 0));
+    let first = {
+        let mut store = Store::open(&path).unwrap();
+        let b = store.batch().unwrap();
+        let first = b.insert_article(&old).unwrap().id();
+        b.commit().unwrap();
+        // Back to schema 9: the keys as rows, no column.
+        let conn = store.connection();
+        conn.execute_batch(
+            "CREATE TABLE lsh_bucket (key INTEGER NOT NULL, article_id INTEGER NOT NULL,
+                 PRIMARY KEY (key, article_id)) WITHOUT ROWID;
+             ALTER TABLE article_signatures DROP COLUMN band_keys;
+             PRAGMA user_version = 9;",
+        )
+        .unwrap();
+        for k in &keys {
+            conn.execute(
+                "INSERT OR IGNORE INTO lsh_bucket VALUES (?1, ?2)",
+                [*k, first],
+            )
+            .unwrap();
+        }
+        first
+    };
+    let mut store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        waspada_store::SCHEMA_VERSION
+    );
+    let blob: Vec<u8> = store
+        .connection()
+        .query_row(
+            "SELECT band_keys FROM article_signatures WHERE article_id = ?1",
+            [first],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut moved: Vec<i64> = blob
+        .chunks_exact(8)
+        .map(|c| i64::from_be_bytes(c.try_into().unwrap()))
+        .collect();
+    let mut want = keys.clone();
+    moved.sort_unstable();
+    want.sort_unstable();
+    want.dedup();
+    assert_eq!(moved, want);
+    let b = store.batch().unwrap();
+    let copy = b
+        .insert_article(&article(
+            "https://baru.example/2",
+            &format!("GARUT, Kabar Priangan - {STORY} (red)"),
+        ))
+        .unwrap();
+    b.commit().unwrap();
+    assert!(
+        matches!(copy, Inserted::New { cluster_id, .. } if cluster_id == first),
+        "{copy:?}"
+    );
+}
+
+/// Two handles on one file (as `serve` keeps a pool of them) share the writer's bucket
+/// index; a handle that writes after the other still finds that one's articles.
+#[test]
+fn handles_on_one_file_find_each_others_near_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("waspada.sqlite");
+    let mut one = Store::open(&path).unwrap();
+    let mut two = Store::open(&path).unwrap();
+    let other = "Ratusan babi mati mendadak di Kabupaten Belu, Nusa Tenggara Timur. Dinas \
+                 Peternakan memastikan penyebabnya demam babi Afrika dan melarang pengiriman \
+                 ternak keluar desa sampai pemeriksaan laboratorium selesai.";
+    // `one` loads the index before `two` writes anything.
+    let b = one.batch().unwrap();
+    let belu = b
+        .insert_article(&article("https://a.example/1", other))
+        .unwrap();
+    b.commit().unwrap();
+    let b = two.batch().unwrap();
+    let garut = b
+        .insert_article(&article("https://b.example/1", STORY))
+        .unwrap();
+    let belu_copy = b
+        .insert_article(&article(
+            "https://b.example/2",
+            &format!("KUPANG - {other}"),
+        ))
+        .unwrap();
+    b.commit().unwrap();
+    let b = one.batch().unwrap();
+    let garut_copy = b
+        .insert_article(&article("https://a.example/2", &format!("GARUT - {STORY}")))
+        .unwrap();
+    b.commit().unwrap();
+    let cluster = |i: Inserted| match i {
+        Inserted::New { cluster_id, .. } => cluster_id,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(cluster(belu_copy), belu.id());
+    assert_eq!(cluster(garut_copy), garut.id());
+}
