@@ -92,7 +92,7 @@ fn expand(path: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem>> {
+fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem> + Send> {
     let name = path.display().to_string();
     if path.as_os_str() == "-" {
         let mut stdin = BufReader::new(std::io::stdin());
@@ -136,7 +136,7 @@ fn read_source(path: &Path) -> Box<dyn Iterator<Item = InputItem>> {
     }
 }
 
-fn failed(id: &str, error: String) -> Box<dyn Iterator<Item = InputItem>> {
+fn failed(id: &str, error: String) -> Box<dyn Iterator<Item = InputItem> + Send> {
     Box::new(std::iter::once(InputItem::Failed {
         id: id.to_string(),
         error,
@@ -157,7 +157,7 @@ fn file_id(name: &str) -> String {
 
 /// A saved RSS, Atom or JSON feed: one article per item, from the text the feed carries
 /// (a file cannot fetch the pages; `waspada ingest URL` and `waspada run` do).
-fn read_feed(file: File, name: &str) -> Box<dyn Iterator<Item = InputItem>> {
+fn read_feed(file: File, name: &str) -> Box<dyn Iterator<Item = InputItem> + Send> {
     let id = file_id(name);
     let mut bytes = Vec::new();
     if let Err(e) = file.take(MAX_ITEM_BYTES as u64 + 1).read_to_end(&mut bytes) {
@@ -259,13 +259,13 @@ fn looks_binary(bytes: &[u8]) -> bool {
 
 /// JSON Lines reader with a per-line size cap and per-line errors.
 struct JsonLines {
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     name: String,
     line_no: usize,
 }
 
 impl JsonLines {
-    fn new(reader: Box<dyn BufRead>, name: String) -> Self {
+    fn new(reader: Box<dyn BufRead + Send>, name: String) -> Self {
         Self {
             reader,
             name,

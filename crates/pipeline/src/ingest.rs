@@ -112,17 +112,44 @@ impl IngestSummary {
 
 /// Ingests `items` into the store (and the index, when given), reporting after every
 /// batch. Series are refreshed at the end.
+///
+/// Three things overlap: a thread reads (and parses) the next batch of `items`, the
+/// calling thread's pool analyses the batch read before, and one writer stores the batch
+/// analysed before that.
 pub fn ingest(
     store: &mut Store,
-    mut indexer: Option<&mut Indexer>,
-    items: impl IntoIterator<Item = InputItem>,
+    indexer: Option<&mut Indexer>,
+    items: impl IntoIterator<Item = InputItem, IntoIter: Send>,
     options: &IngestOptions,
+    progress: impl FnMut(&IngestSummary),
+) -> Result<IngestSummary, PipelineError> {
+    let batch_size = options.batch_size.max(1);
+    let items = items.into_iter();
+    std::thread::scope(|scope| {
+        // One batch read ahead: reading JSON Lines was a serial step between batches.
+        let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<InputItem>>(1);
+        scope.spawn(move || {
+            let mut items = items;
+            loop {
+                let batch: Vec<InputItem> = items.by_ref().take(batch_size).collect();
+                if batch.is_empty() || sender.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        ingest_batches(store, indexer, batches, progress)
+    })
+}
+
+fn ingest_batches(
+    store: &mut Store,
+    mut indexer: Option<&mut Indexer>,
+    batches: std::sync::mpsc::Receiver<Vec<InputItem>>,
     mut progress: impl FnMut(&IngestSummary),
 ) -> Result<IngestSummary, PipelineError> {
     let preparer = Preparer::default();
     let mut summary = IngestSummary::default();
-    let mut items = items.into_iter();
-    let batch_size = options.batch_size.max(1);
+    let mut batches = batches.into_iter();
     // Two batches in flight: while one is written (one core: SQLite and the index), the
     // next is analysed (the other cores). `rayon::join` runs both and waits for both.
     let mut pending: Vec<Prepared> = Vec::new();
@@ -130,18 +157,18 @@ pub fn ingest(
     // does it while this one writes.
     let checkpoints = store.checkpoint_in_background()?;
     loop {
-        let mut batch: Vec<Incoming> = Vec::with_capacity(batch_size);
-        for item in items.by_ref() {
+        // `None` once everything is read; then the last batch in flight is written.
+        let items = batches.next();
+        let read_all = items.is_none();
+        let mut batch: Vec<Incoming> = Vec::with_capacity(items.as_ref().map_or(0, Vec::len));
+        for item in items.into_iter().flatten() {
             summary.seen += 1;
             match item {
                 InputItem::Article(a) => batch.push(Incoming::now(a)),
                 InputItem::Failed { id, error } => summary.fail(id, error),
             }
-            if batch.len() == batch_size {
-                break;
-            }
         }
-        if batch.is_empty() && pending.is_empty() {
+        if read_all && batch.is_empty() && pending.is_empty() {
             break;
         }
         // Screened against what is committed; a copy inside the batch being written is
@@ -317,4 +344,66 @@ fn store_prepared(
     }
     b.commit()?;
     Ok((docs, outcomes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(n: usize) -> InputItem {
+        InputItem::Article(Article {
+            id: format!("a{n}"),
+            text: format!(
+                "Dinas Kesehatan Kabupaten Garut mencatat {n} kasus demam berdarah di desa \
+                 nomor {n} pekan ini; warga diminta menguras bak mandi ({n})."
+            ),
+            url: Some(format!("https://berita.example/{n}")),
+            ..Article::default()
+        })
+    }
+
+    fn failed(n: usize) -> InputItem {
+        InputItem::Failed {
+            id: format!("dump.jsonl:{n}"),
+            error: "not JSON".into(),
+        }
+    }
+
+    /// The reading thread hands over batches that may hold only failures; the loop goes
+    /// on past them, counts everything once, and stores every article.
+    #[test]
+    fn batches_of_failures_do_not_end_the_run() {
+        let items = || {
+            vec![
+                failed(1),
+                failed(2),
+                failed(3),
+                article(4),
+                failed(5),
+                failed(6),
+                article(7),
+                article(8),
+            ]
+        };
+        for batch_size in [1, 2, 3, 100] {
+            let mut store = Store::in_memory().unwrap();
+            let mut reports = 0;
+            let summary = ingest(
+                &mut store,
+                None,
+                items(),
+                &IngestOptions { batch_size },
+                |_| reports += 1,
+            )
+            .unwrap();
+            assert_eq!(
+                (summary.seen, summary.new, summary.failed),
+                (8, 3, 5),
+                "batches of {batch_size}"
+            );
+            assert_eq!(summary.failures[0].id, "dump.jsonl:1");
+            assert_eq!(store.stats().unwrap().articles, 3);
+            assert!(reports >= 1);
+        }
+    }
 }

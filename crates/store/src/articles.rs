@@ -8,9 +8,8 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 use waspada_events::dedup::Signature;
 
-use crate::buckets::{BucketIndex, keys_to_blob};
+use crate::buckets::{BucketIndex, keys_to_blob, may_reach, print_of};
 use crate::packed::{packed_or, raw_text_from};
-use crate::signatures::CachedSignature;
 use crate::{Batch, PackedText, Result, Store, StoreError, StoredText};
 
 /// Most near-duplicate candidates compared per article. Band collisions beyond this come
@@ -346,7 +345,10 @@ impl Batch<'_> {
                     ids.push(id);
                 }
             }
-            new.articles.push((id, keys));
+            let position = new.articles.len();
+            new.position.insert(id, position);
+            new.articles
+                .push((id, keys, print_of(a.minhash.iter().copied())));
         }
         self.add_urls(id, a)?;
         Ok(Inserted::New {
@@ -376,21 +378,16 @@ impl Batch<'_> {
         if a.band_keys.is_empty() || a.minhash.is_empty() {
             return Ok(None);
         }
+        // Only the candidates whose print may reach the threshold are read and compared.
         let candidates = self.candidates(a)?;
-        let mut cache = self.signatures.borrow_mut();
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT cluster_id, minhash FROM article_signatures WHERE article_id = ?1",
+            )
+            .map_err(StoreError::sql("prepare the near-duplicate lookup"))?;
         let mut scored = Vec::with_capacity(candidates.len());
         for id in candidates {
-            if let Some(c) = cache.get(id) {
-                let sim = Signature::similarity_of(&a.minhash, &c.values);
-                scored.push((id, c.cluster_id, sim));
-                continue;
-            }
-            let mut stmt = self
-                .tx
-                .prepare_cached(
-                    "SELECT cluster_id, minhash FROM article_signatures WHERE article_id = ?1",
-                )
-                .map_err(StoreError::sql("prepare the near-duplicate lookup"))?;
             let row = stmt
                 .query_row([id], |r| {
                     let blob = r.get_ref(1)?.as_blob().map_err(|e| {
@@ -407,9 +404,6 @@ impl Batch<'_> {
             if let Some((cluster_id, values)) = row {
                 let sim = Signature::similarity_of(&a.minhash, &values);
                 scored.push((id, cluster_id, sim));
-                if id <= self.committed_up_to {
-                    cache.insert(id, CachedSignature { cluster_id, values });
-                }
             }
         }
         Ok(nearest_scored(
@@ -420,7 +414,8 @@ impl Batch<'_> {
 
     /// The articles that share an LSH bucket with `a`: at most [`MAX_CANDIDATES`], taken
     /// bucket by bucket in key order and oldest first within a bucket, so a crowded bucket
-    /// always yields the same ones.
+    /// always yields the same ones; then those whose signature print rules them out are
+    /// dropped.
     fn candidates(&self, a: &NewArticle) -> Result<Vec<i64>> {
         // Keys are seeded per band, so a key alone names a bucket; a cross-band collision
         // only adds a candidate that the signature comparison then rejects.
@@ -466,6 +461,15 @@ impl Batch<'_> {
                 break;
             }
         }
+        // The cap counts every candidate, so the same ones remain whatever the prints say.
+        let mine = print_of(a.minhash.iter().copied());
+        let threshold = self.options.near_duplicate_threshold;
+        ids.retain(|&id| {
+            let theirs = index
+                .print(id)
+                .or_else(|| new.position.get(&id).map(|&i| &*new.articles[i].2));
+            theirs.is_none_or(|theirs| may_reach(&mine, theirs, threshold))
+        });
         Ok(ids)
     }
 

@@ -45,7 +45,6 @@ mod packed;
 mod records;
 mod series;
 mod signals;
-mod signatures;
 mod triage;
 mod users;
 mod workplace;
@@ -123,7 +122,6 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     options: StoreOptions,
-    signatures: signatures::SignatureCache,
     buckets: buckets::SharedBuckets,
 }
 
@@ -149,7 +147,6 @@ impl Store {
             conn,
             path: Some(path.to_path_buf()),
             options,
-            signatures: Default::default(),
             buckets: buckets::shared_buckets(Some(path)),
         };
         store.configure()?;
@@ -164,7 +161,6 @@ impl Store {
             conn,
             path: None,
             options: StoreOptions::default(),
-            signatures: Default::default(),
             buckets: buckets::shared_buckets(None),
         };
         store.configure()?;
@@ -242,7 +238,7 @@ impl Store {
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(StoreError::sql("begin a write batch"))?;
-        // Articles up to here are committed for good: their signatures may be cached.
+        // Articles up to here are committed for good: the bucket index may hold them.
         let committed_up_to = tx
             .query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| {
                 r.get(0)
@@ -251,7 +247,6 @@ impl Store {
         Ok(Batch {
             tx,
             options: &self.options,
-            signatures: std::cell::RefCell::new(&mut self.signatures),
             committed_up_to,
             buckets: &self.buckets,
             new_buckets: Default::default(),
@@ -321,10 +316,8 @@ pub struct StoreStats {
 pub struct Batch<'a> {
     tx: Transaction<'a>,
     options: &'a StoreOptions,
-    /// The writer's cache of stored signatures (see `signatures.rs`).
-    signatures: std::cell::RefCell<&'a mut signatures::SignatureCache>,
-    /// The last article id committed before this batch began: only signatures up to it
-    /// are cached, and the bucket index covers no more.
+    /// The last article id committed before this batch began: the bucket index covers
+    /// no more.
     committed_up_to: i64,
     /// The near-duplicate bucket index of this store file (see `buckets.rs`).
     buckets: &'a buckets::SharedBuckets,
@@ -338,8 +331,10 @@ pub struct Batch<'a> {
 struct NewBuckets {
     /// Article ids per key, ascending.
     by_key: buckets::KeyMap<Vec<i64>>,
-    /// The articles, in the order stored, with their keys.
-    articles: Vec<(i64, Vec<i64>)>,
+    /// The articles, in the order stored, with their keys and signature prints.
+    articles: Vec<(i64, Vec<i64>, Box<[u8]>)>,
+    /// Index into `articles` by article id.
+    position: std::collections::HashMap<i64, usize>,
 }
 
 impl Batch<'_> {
@@ -352,8 +347,8 @@ impl Batch<'_> {
         if let Ok(mut shared) = self.buckets.lock()
             && let Some(index) = shared.as_mut()
         {
-            for (id, keys) in &self.new_buckets.borrow().articles {
-                index.add(*id, keys)?;
+            for (id, keys, print) in &self.new_buckets.borrow().articles {
+                index.add(*id, keys, print.clone())?;
             }
         }
         Ok(())
