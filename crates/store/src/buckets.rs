@@ -248,32 +248,31 @@ impl BucketIndex {
         for (&key, ids) in &self.recent {
             fresh.extend(ids.iter().map(|&id| (key, id)));
         }
-        fresh.sort_unstable();
-        let total = self.keys.len() + fresh.len();
-        let (mut keys, mut ids) = (Vec::with_capacity(total), Vec::with_capacity(total));
-        let mut old = self
-            .keys
-            .iter()
-            .copied()
-            .zip(self.ids.iter().copied())
-            .peekable();
-        let mut new = fresh.into_iter().peekable();
-        loop {
-            let next = match (old.peek(), new.peek()) {
-                (Some(a), Some(b)) if a <= b => old.next(),
-                (Some(_), Some(_)) | (None, Some(_)) => new.next(),
-                (Some(_), None) => old.next(),
-                (None, None) => break,
-            };
-            if let Some((k, id)) = next {
-                keys.push(k);
-                ids.push(id);
-            }
-        }
-        self.keys = keys;
-        self.ids = ids;
         self.recent = KeyMap::default();
         self.recent_len = 0;
+        fresh.sort_unstable();
+        // Merged in place from the back: the arrays grow by what is added instead of
+        // being copied whole (at 300,000 articles they hold 115 MB).
+        let old_len = self.keys.len();
+        self.keys.reserve_exact(fresh.len());
+        self.ids.reserve_exact(fresh.len());
+        self.keys.resize(old_len + fresh.len(), 0);
+        self.ids.resize(old_len + fresh.len(), 0);
+        let (mut old, mut write) = (old_len, self.keys.len());
+        while let Some(&(key, id)) = fresh.last() {
+            write -= 1;
+            if old > 0 && (self.keys[old - 1], self.ids[old - 1]) > (key, id) {
+                old -= 1;
+                self.keys[write] = self.keys[old];
+                self.ids[write] = self.ids[old];
+            } else {
+                self.keys[write] = key;
+                self.ids[write] = id;
+                fresh.pop();
+            }
+        }
+        // What is left of the old entries is already in place.
+        debug_assert_eq!(old, write);
     }
 
     /// Entries held.
