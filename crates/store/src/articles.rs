@@ -336,6 +336,9 @@ impl Batch<'_> {
             ])
         })
         .map_err(StoreError::sql("store a MinHash signature"))?;
+        self.add_urls(id, a)?;
+        // Recorded last, once every row of the article is in: the batch's later articles
+        // find it, and the bucket index gets it when the batch commits.
         let keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
         {
             let mut new = self.new_buckets.borrow_mut();
@@ -350,7 +353,6 @@ impl Batch<'_> {
             new.articles
                 .push((id, keys, print_of(a.minhash.iter().copied())));
         }
-        self.add_urls(id, a)?;
         Ok(Inserted::New {
             id,
             cluster_id,
