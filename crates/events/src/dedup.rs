@@ -208,20 +208,14 @@ impl Signature {
     /// Signatures of different lengths were made with different settings and cannot be
     /// compared: the estimate is then 0. Two signatures without values give 1.
     pub fn jaccard_estimate(&self, other: &Signature) -> f64 {
-        Signature::similarity_of(&self.0, &other.0)
-    }
-
-    /// [`Signature::jaccard_estimate`] of two signatures' values, for a store that keeps
-    /// them without the wrapper.
-    pub fn similarity_of(a: &[u64], b: &[u64]) -> f64 {
-        if a.len() != b.len() {
+        if self.0.len() != other.0.len() {
             return 0.0;
         }
-        if a.is_empty() {
+        if self.0.is_empty() {
             return 1.0;
         }
-        let equal = a.iter().zip(b).filter(|(x, y)| x == y).count();
-        equal as f64 / a.len() as f64
+        let equal = self.0.iter().zip(&other.0).filter(|(a, b)| a == b).count();
+        equal as f64 / self.0.len() as f64
     }
 }
 

@@ -207,6 +207,14 @@ pub fn signature_to_blob(values: &[u64]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
+fn signature_from_blob(blob: &[u8]) -> Signature {
+    Signature::from_values(
+        blob.chunks_exact(8)
+            .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+            .collect(),
+    )
+}
+
 /// The cluster of the most similar candidate at or above `threshold`, with its estimated
 /// similarity. `candidates` are (article id, cluster id, stored signature) rows that share
 /// an LSH bucket with `minhash`; ties go to the older article, so a cluster stays where it
@@ -216,22 +224,10 @@ pub fn nearest_duplicate(
     candidates: impl IntoIterator<Item = (i64, i64, Vec<u8>)>,
     threshold: f64,
 ) -> Option<(i64, f64)> {
-    nearest_scored(
-        candidates.into_iter().map(|(id, cluster, blob)| {
-            let sim = Signature::similarity_of(minhash, &signature_values(&blob));
-            (id, cluster, sim)
-        }),
-        threshold,
-    )
-}
-
-/// [`nearest_duplicate`] over (article id, cluster id, similarity) rows.
-fn nearest_scored(
-    candidates: impl IntoIterator<Item = (i64, i64, f64)>,
-    threshold: f64,
-) -> Option<(i64, f64)> {
+    let mine = Signature::from_values(minhash.to_vec());
     let mut best: Option<(i64, i64, f64)> = None;
-    for (id, cluster, sim) in candidates {
+    for (id, cluster, blob) in candidates {
+        let sim = mine.jaccard_estimate(&signature_from_blob(&blob));
         let better = match best {
             None => true,
             Some((bid, _, bs)) => sim > bs || (sim == bs && id < bid),
@@ -241,13 +237,6 @@ fn nearest_scored(
         }
     }
     best.map(|(_, cluster, sim)| (cluster, sim))
-}
-
-/// The values of a stored signature (see [`signature_to_blob`]).
-fn signature_values(blob: &[u8]) -> Box<[u64]> {
-    blob.chunks_exact(8)
-        .map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
-        .collect()
 }
 
 impl Batch<'_> {
@@ -340,19 +329,9 @@ impl Batch<'_> {
         // Recorded last, once every row of the article is in: the batch's later articles
         // find it, and the bucket index gets it when the batch commits.
         let keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
-        {
-            let mut new = self.new_buckets.borrow_mut();
-            for &key in &keys {
-                let ids = new.by_key.entry(key).or_default();
-                if ids.last() != Some(&id) {
-                    ids.push(id);
-                }
-            }
-            let position = new.articles.len();
-            new.position.insert(id, position);
-            new.articles
-                .push((id, keys, print_of(a.minhash.iter().copied())));
-        }
+        self.new_buckets
+            .borrow_mut()
+            .add(id, &keys, print_of(a.minhash.iter().copied()))?;
         Ok(Inserted::New {
             id,
             cluster_id,
@@ -388,28 +367,17 @@ impl Batch<'_> {
                 "SELECT cluster_id, minhash FROM article_signatures WHERE article_id = ?1",
             )
             .map_err(StoreError::sql("prepare the near-duplicate lookup"))?;
-        let mut scored = Vec::with_capacity(candidates.len());
+        let mut rows = Vec::with_capacity(candidates.len());
         for id in candidates {
             let row = stmt
-                .query_row([id], |r| {
-                    let blob = r.get_ref(1)?.as_blob().map_err(|e| {
-                        rusqlite::Error::FromSqlConversionFailure(
-                            1,
-                            rusqlite::types::Type::Blob,
-                            e.into(),
-                        )
-                    })?;
-                    Ok((r.get::<_, i64>(0)?, signature_values(blob)))
-                })
+                .query_row([id], |r| Ok((id, r.get(0)?, r.get(1)?)))
                 .optional()
                 .map_err(StoreError::sql("read a near-duplicate"))?;
-            if let Some((cluster_id, values)) = row {
-                let sim = Signature::similarity_of(&a.minhash, &values);
-                scored.push((id, cluster_id, sim));
-            }
+            rows.extend(row);
         }
-        Ok(nearest_scored(
-            scored,
+        Ok(nearest_duplicate(
+            &a.minhash,
+            rows,
             self.options.near_duplicate_threshold,
         ))
     }
@@ -452,12 +420,10 @@ impl Batch<'_> {
                 more
             });
             if more {
-                for &id in new.by_key.get(&key).map(Vec::as_slice).unwrap_or_default() {
+                new.for_each_id(key, |id| {
                     more = take(id);
-                    if !more {
-                        break;
-                    }
-                }
+                    more
+                });
             }
             if !more {
                 break;
@@ -467,9 +433,7 @@ impl Batch<'_> {
         let mine = print_of(a.minhash.iter().copied());
         let threshold = self.options.near_duplicate_threshold;
         ids.retain(|&id| {
-            let theirs = index
-                .print(id)
-                .or_else(|| new.position.get(&id).map(|&i| &*new.articles[i].2));
+            let theirs = index.print(id).or_else(|| new.print(id));
             theirs.is_none_or(|theirs| may_reach(&mine, theirs, threshold))
         });
         Ok(ids)

@@ -10,9 +10,11 @@
 //! built from them when the writer first needs it.
 //!
 //! Invariants:
-//! - **Committed articles only.** The index holds the articles up to an id it records,
-//!   all committed; a batch's own articles stay in the
-//!   batch until it commits, so a rolled-back batch leaves nothing behind.
+//! - **Committed articles only, without gaps.** The index holds every article up to an id
+//!   it records, all committed. A batch keeps its own articles in an index of their own,
+//!   taken in only after the commit and only when it directly follows ([`BucketIndex::absorb`]),
+//!   so a rolled-back batch leaves nothing behind and no other writer's article is
+//!   skipped.
 //! - **Other writers are caught up.** Before a batch looks up, the articles committed
 //!   since (by another process or connection) are read from the store. The batch holds
 //!   the write lock, so nothing is committed behind its back, and article ids only grow.
@@ -131,6 +133,15 @@ pub(crate) struct BucketIndex {
 const MIN_RECENT: usize = 1 << 16;
 
 impl BucketIndex {
+    /// An empty index for the articles after `id`: a batch's own, which all come after
+    /// what was committed when it began.
+    pub fn after(id: i64) -> BucketIndex {
+        BucketIndex {
+            covered_up_to: id,
+            ..BucketIndex::default()
+        }
+    }
+
     /// The index of every article in `conn` up to `up_to` (committed ids).
     pub fn load(conn: &Connection, up_to: i64) -> Result<BucketIndex> {
         let sql_err = StoreError::sql("load the near-duplicate buckets");
@@ -196,8 +207,8 @@ impl BucketIndex {
         Ok(())
     }
 
-    /// Adds a committed article; ignored when the index already covers its id (another
-    /// handle caught up with it first).
+    /// Adds an article after those the index covers; ignored when it already covers the
+    /// article's id.
     pub fn add(&mut self, id: i64, keys: &[i64], print: Box<[u8]>) -> Result<()> {
         if id <= self.covered_up_to {
             return Ok(());
@@ -216,6 +227,32 @@ impl BucketIndex {
             self.compact();
         }
         Ok(())
+    }
+
+    /// Takes in `batch`, the index of a batch's own articles ([`BucketIndex::after`] the
+    /// batch's start), once the batch committed. Its articles follow this index's only
+    /// when this index had caught up with the batch's start; when it is behind (another
+    /// writer's articles not read in yet) or ahead (another handle read these in
+    /// already), they are left to [`BucketIndex::catch_up`], which reads them from the
+    /// store.
+    pub fn absorb(&mut self, batch: BucketIndex, batch_start: i64) {
+        if self.covered_up_to != batch_start || batch.covered_up_to <= batch_start {
+            return;
+        }
+        // Per key, the batch's older (sorted) entries first, then its recent ones.
+        for (&key, &id) in batch.keys.iter().zip(&batch.ids) {
+            self.recent.entry(key).or_default().push(id);
+            self.recent_len += 1;
+        }
+        for (key, ids) in batch.recent {
+            self.recent_len += ids.len();
+            self.recent.entry(key).or_default().extend(ids);
+        }
+        self.prints.extend(batch.prints);
+        self.covered_up_to = batch.covered_up_to;
+        if self.recent_len >= MIN_RECENT.max(self.keys.len() / 8) {
+            self.compact();
+        }
     }
 
     /// The last article id the index covers.
@@ -310,6 +347,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use std::collections::BTreeSet;
+    use waspada_events::dedup::Signature;
 
     fn ids_of(ix: &BucketIndex, key: i64) -> Vec<i64> {
         let mut out = Vec::new();
@@ -357,7 +395,8 @@ mod tests {
             let a: Vec<u64> = pairs.iter().map(|p| p.0).collect();
             // Equal where told, else another value that may share its low byte.
             let b: Vec<u64> = pairs.iter().map(|p| if p.2 { p.0 } else { p.1 }).collect();
-            let exact = waspada_events::dedup::Signature::similarity_of(&a, &b);
+            let exact = Signature::from_values(a.clone())
+                .jaccard_estimate(&Signature::from_values(b.clone()));
             if exact >= threshold {
                 prop_assert!(may_reach(&print_of(a.clone()), &print_of(b.clone()), threshold));
             }
@@ -416,6 +455,39 @@ mod tests {
             ids_of(&all, 3).len(),
             9,
             "articles 0, 7, ..., 56 hold key 3"
+        );
+    }
+
+    /// A batch that looked nothing up never caught up with another writer; its articles
+    /// must not be added past that writer's, which would then never be read in.
+    #[test]
+    fn a_batch_that_looked_nothing_up_skips_no_other_writers_articles() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("waspada.sqlite");
+        let mut one = crate::Store::open(&path).unwrap();
+        let mut other = crate::Store::open(&path).unwrap();
+        // Its own index, as another process has.
+        other.buckets = SharedBuckets::default();
+        let article = |n: u8, keys: &[u64], minhash: Vec<u64>| crate::NewArticle {
+            content_hash: [n; 16],
+            band_keys: keys.iter().map(|&k| (0, k)).collect(),
+            minhash,
+            ..crate::NewArticle::default()
+        };
+        let store = |s: &mut crate::Store, a: crate::NewArticle| {
+            let b = s.batch().unwrap();
+            let inserted = b.insert_article(&a).unwrap();
+            b.commit().unwrap();
+            inserted
+        };
+        store(&mut one, article(1, &[1], vec![1; 8]));
+        let theirs = store(&mut other, article(2, &[2], vec![2; 8]));
+        // No band keys, so no lookup and no catching up in this batch.
+        store(&mut one, article(3, &[], Vec::new()));
+        let copy = store(&mut one, article(4, &[2], vec![2; 8]));
+        assert!(
+            matches!(copy, crate::Inserted::New { cluster_id, .. } if cluster_id == theirs.id()),
+            "{copy:?}"
         );
     }
 

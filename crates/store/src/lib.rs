@@ -249,7 +249,7 @@ impl Store {
             options: &self.options,
             committed_up_to,
             buckets: &self.buckets,
-            new_buckets: Default::default(),
+            new_buckets: std::cell::RefCell::new(buckets::BucketIndex::after(committed_up_to)),
         })
     }
 
@@ -321,20 +321,9 @@ pub struct Batch<'a> {
     committed_up_to: i64,
     /// The near-duplicate bucket index of this store file (see `buckets.rs`).
     buckets: &'a buckets::SharedBuckets,
-    /// The band keys of the articles this batch stored, by key, in id order: added to
-    /// `buckets` once committed.
-    new_buckets: std::cell::RefCell<NewBuckets>,
-}
-
-/// The bucket entries of a batch's own articles.
-#[derive(Debug, Default)]
-struct NewBuckets {
-    /// Article ids per key, ascending.
-    by_key: buckets::KeyMap<Vec<i64>>,
-    /// The articles, in the order stored, with their keys and signature prints.
-    articles: Vec<(i64, Vec<i64>, Box<[u8]>)>,
-    /// Index into `articles` by article id.
-    position: std::collections::HashMap<i64, usize>,
+    /// The bucket index of the articles this batch stored: taken into `buckets` once
+    /// committed.
+    new_buckets: std::cell::RefCell<buckets::BucketIndex>,
 }
 
 impl Batch<'_> {
@@ -347,9 +336,7 @@ impl Batch<'_> {
         if let Ok(mut shared) = self.buckets.lock()
             && let Some(index) = shared.as_mut()
         {
-            for (id, keys, print) in &self.new_buckets.borrow().articles {
-                index.add(*id, keys, print.clone())?;
-            }
+            index.absorb(self.new_buckets.into_inner(), self.committed_up_to);
         }
         Ok(())
     }
