@@ -257,6 +257,8 @@ def main() -> int:
         for h in d.get("hosts", []):
             if h not in host_ids:
                 problems.add(f"{where}: unknown host {h!r}")
+        if d.get("syndrome_tag") and (code is None or d.get("animal_variant")):
+            problems.add(f"{where}: a syndrome_tag needs an icd10 and no animal_variant")
         if d.get("woah_name") and not d.get("woah"):
             problems.add(f"{where}: woah_name given but woah is false")
         icd_en, icd_id = icd.get(code, (None, None)) if code else (None, None)
@@ -276,6 +278,8 @@ def main() -> int:
             "woah_name": d.get("woah_name"),
             "animal_variant": d.get("animal_variant"),
             "human_variant": d.get("human_variant"),
+            "syndrome_tag": bool(d.get("syndrome_tag", False)),
+            "presents_as": d.get("presents_as", []),
             "synonyms": collect_synonyms(d, problems),
         }
         diseases.append(rec)
@@ -289,6 +293,11 @@ def main() -> int:
                 problems.add(f"{d['id']}: animal_variant {av!r} does not exist")
             elif target["icd10"] is not None:
                 problems.add(f"{d['id']}: animal_variant {av} must be animal-only (no icd10)")
+        for g in d["presents_as"]:
+            if g not in by_id:
+                problems.add(f"{d['id']}: presents_as {g!r} does not exist")
+            elif g == d["id"]:
+                problems.add(f"{d['id']}: presents_as names itself")
         hv = d["human_variant"]
         if hv is not None:
             target = by_id.get(hv)
@@ -416,8 +425,13 @@ def main() -> int:
 
 
 def strip_nulls(d: dict) -> dict:
-    """Drops null optionals and false synonym flags: serde defaults fill them back."""
+    """Drops null optionals, empty or false relations (syndrome_tag, presents_as)
+    and false synonym flags: serde defaults fill them back."""
     out = {k: v for k, v in d.items() if v is not None or k == "icd10"}
+    if not out["syndrome_tag"]:
+        del out["syndrome_tag"]
+    if not out["presents_as"]:
+        del out["presents_as"]
     out["synonyms"] = [
         {k: v for k, v in s.items() if v is not False} for s in d["synonyms"]
     ]

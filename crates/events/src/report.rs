@@ -77,7 +77,14 @@ pub fn reports_from(analysis: &Analysis, fallback_date: &str) -> Vec<Report> {
         .to_string();
     let places = event_places(&analysis.locations);
     let mut out = Vec::new();
-    for disease in analysis.diseases.iter().filter(|d| d.primary) {
+    // A syndrome named inside a primary disease's name ("Ebola haemorrhagic fever") is
+    // that disease's report, not a second one.
+    let is_primary = |id: &String| analysis.diseases.iter().any(|o| o.primary && &o.id == id);
+    for disease in analysis
+        .diseases
+        .iter()
+        .filter(|d| d.primary && !d.syndrome_of.iter().any(is_primary))
+    {
         let counts = if places.len() == 1 {
             figures(analysis, &disease.id)
         } else {
@@ -236,6 +243,28 @@ mod tests {
              tubuh. Jangan lupa berolahraga setiap pagi.",
         );
         assert!(reports_from(&a, "2025-03-11").is_empty());
+    }
+
+    #[test]
+    fn a_syndrome_named_inside_the_disease_is_not_a_second_report() {
+        let a = analyse(
+            "Ebola haemorrhagic fever in Gulu",
+            "Uganda's Ministry of Health has reported 63 cases of Ebola haemorrhagic fever, \
+             including 30 deaths, in Gulu district. Contacts are being traced.",
+        );
+        assert!(
+            a.diseases
+                .iter()
+                .any(|d| d.id == "viral_haemorrhagic_fever" && d.primary),
+            "{:#?}",
+            a.diseases
+        );
+        let reports = reports_from(&a, "2025-03-11");
+        assert!(!reports.is_empty());
+        assert!(
+            reports.iter().all(|r| r.disease_id == "ebola"),
+            "{reports:#?}"
+        );
     }
 
     #[test]

@@ -80,6 +80,11 @@ pub struct DiseaseFinding {
     pub hosts: Vec<String>,
     /// The article is about this disease, not a passing mention.
     pub primary: bool,
+    /// For a syndrome found inside other diseases' written names (viral haemorrhagic
+    /// fever in "Ebola haemorrhagic fever"): the ids of those diseases. Outbreak reports
+    /// count the specific disease rather than the syndrome beside it. Omitted when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub syndrome_of: Vec<String>,
     /// Where it is mentioned.
     pub mentions: Vec<Mention>,
 }

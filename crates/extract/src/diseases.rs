@@ -6,6 +6,10 @@
 //! article, an animal host of the disease, or case vocabulary in the same
 //! sentence. A disease is primary when it dominates the article: named in the
 //! title or the lead, and more often than the others.
+//!
+//! A generic name written inside a specific one folds into it ("meningitis" in
+//! "meningococcal meningitis"), except a syndrome tag: "Ebola haemorrhagic fever"
+//! names Ebola and the viral haemorrhagic fever syndrome, and both are reported.
 
 use crate::Doc;
 use crate::cues::Cue;
@@ -31,16 +35,113 @@ pub struct DiseaseEvidence {
     pub primary: bool,
     /// The matched texts, lower-cased (to fold generic names into specific ones).
     pub mention_texts: Vec<String>,
+    /// For a syndrome tag: the diseases (indices into `KnowledgeBase::diseases`) in
+    /// whose written names it was found. It is primary wherever one of them is.
+    pub named_within: Vec<usize>,
+    /// The article rules it out ("the disease is not SARS", "bukan DBD"): it cannot be
+    /// what the article is about.
+    pub ruled_out: bool,
+}
+
+/// The written forms of the knowledge base's syndrome tags (see
+/// `Disease::syndrome_tag`), lower-cased, built once per analyser.
+pub struct SyndromeTags {
+    tags: Vec<(usize, Vec<String>)>,
+}
+
+impl SyndromeTags {
+    /// Collects the syndrome tags of `kb` with their case-insensitive, strong forms.
+    pub fn new(kb: &KnowledgeBase) -> Self {
+        let tags = kb
+            .diseases
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.syndrome_tag)
+            .map(|(i, d)| {
+                let forms = d
+                    .synonyms
+                    .iter()
+                    .filter(|s| !s.case_sensitive && !s.weak)
+                    .map(|s| s.text.to_lowercase())
+                    .collect();
+                (i, forms)
+            })
+            .collect();
+        Self { tags }
+    }
+
+    fn contains(&self, disease: usize) -> bool {
+        self.tags.iter().any(|(d, _)| *d == disease)
+    }
+
+    /// Adds a syndrome tag's mentions found inside the other diseases' written names,
+    /// once their primary marks are set.
+    fn find_within(&self, list: &mut Vec<DiseaseEvidence>) {
+        for (tag, forms) in &self.tags {
+            let mut found: Vec<(Range<usize>, usize, bool, bool)> = Vec::new();
+            for ev in list.iter().filter(|ev| ev.disease != *tag) {
+                for (span, text) in ev.spans.iter().zip(&ev.mention_texts) {
+                    let inner = forms
+                        .iter()
+                        .filter(|f| f.len() < text.len())
+                        .find_map(|f| word_offset(text, f).map(|at| (at, f.len())));
+                    if let Some((at, len)) = inner {
+                        // Lower-casing may change byte lengths outside ASCII: then the
+                        // whole name is the evidence.
+                        let sub = if text.len() == span.len() {
+                            span.start + at..span.start + at + len
+                        } else {
+                            span.clone()
+                        };
+                        found.push((sub, ev.disease, ev.strong, ev.primary));
+                    }
+                }
+            }
+            if found.is_empty() {
+                continue;
+            }
+            let pos = match list.iter().position(|ev| ev.disease == *tag) {
+                Some(p) => p,
+                None => {
+                    list.push(DiseaseEvidence {
+                        disease: *tag,
+                        spans: Vec::new(),
+                        score: 0.0,
+                        strong: false,
+                        in_title: false,
+                        primary: false,
+                        mention_texts: Vec::new(),
+                        named_within: Vec::new(),
+                        ruled_out: false,
+                    });
+                    list.len() - 1
+                }
+            };
+            let ev = &mut list[pos];
+            for (span, within, strong, primary) in found {
+                ev.spans.push(span);
+                ev.strong |= strong;
+                // A syndrome written inside a primary disease's name is primary with it.
+                ev.primary |= primary;
+                if !ev.named_within.contains(&within) {
+                    ev.named_within.push(within);
+                }
+            }
+            ev.spans.sort_by_key(|r| r.start);
+            ev.spans.dedup();
+        }
+    }
 }
 
 /// Collects disease evidence from the gazetteer matches.
-pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
+pub fn collect(doc: &Doc, kb: &KnowledgeBase, tags: &SyndromeTags) -> Vec<DiseaseEvidence> {
     struct Acc {
         spans: Vec<Range<usize>>,
         score: f64,
         full: bool,
         strong: bool,
         in_title: bool,
+        ruled_out: bool,
         abbreviation_spans: Vec<Range<usize>>,
     }
     let mut by_disease: HashMap<usize, Acc> = HashMap::new();
@@ -72,9 +173,11 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
                     full: false,
                     strong: false,
                     in_title: false,
+                    ruled_out: false,
                     abbreviation_spans: Vec::new(),
                 }
             });
+            acc.ruled_out |= ruled_out_at(doc, m.start..m.end);
             // "saat pandemi Covid-19": the disease as a time reference, not a subject.
             let weak = weak || doc.cue_near(m.start..m.start, 4, |c| c == Cue::PandemicEra);
             let in_title = m.start < doc.title_end;
@@ -113,6 +216,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
                     full: true,
                     strong: true,
                     in_title,
+                    ruled_out: false,
                     abbreviation_spans: Vec::new(),
                 },
             );
@@ -152,10 +256,14 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
             in_title: acc.in_title,
             mention_texts,
             primary: false,
+            named_within: Vec::new(),
+            ruled_out: acc.ruled_out,
         });
     }
-    let mut out = fold_generic(out);
+    let mut out = fold_generic(out, kb, tags);
     mark_primary(&mut out);
+    // After the primary marks, so that the tags do not count as more diseases named.
+    tags.find_within(&mut out);
     out
 }
 
@@ -163,26 +271,40 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<DiseaseEvidence> {
 /// of the generic is part of the specific name as written: "influenza" into "avian
 /// influenza A(H5N1)", "meningitis" into "meningococcal meningitis", "demam
 /// berdarah" into "demam berdarah Ebola". The article is about the specific one.
-fn fold_generic(mut list: Vec<DiseaseEvidence>) -> Vec<DiseaseEvidence> {
+/// "Influenza-like illness" is not a kind of influenza, so "-like" names are no
+/// targets. A syndrome also folds into a named disease that presents as it
+/// ([`waspada_kb::Disease::presents_as`]). Syndrome tags stay: they are reported
+/// beside the specific disease.
+fn fold_generic(
+    mut list: Vec<DiseaseEvidence>,
+    kb: &KnowledgeBase,
+    tags: &SyndromeTags,
+) -> Vec<DiseaseEvidence> {
     let n = list.len();
     let mut target: Vec<Option<usize>> = vec![None; n];
     for g in 0..n {
+        if tags.contains(list[g].disease) {
+            continue;
+        }
         // Only the generic's own matched forms can sit inside a specific name.
         let generic_names = &list[g].mention_texts;
-        for (s, specific) in list.iter().enumerate() {
-            if s == g {
-                continue;
-            }
-            let contains = specific.mention_texts.iter().any(|t| {
-                generic_names
-                    .iter()
-                    .any(|name| name.len() < t.len() && contains_words(t, name))
+        target[g] = list
+            .iter()
+            .enumerate()
+            .find(|&(s, specific)| {
+                s != g
+                    && specific.mention_texts.iter().any(|t| {
+                        generic_names
+                            .iter()
+                            .any(|name| name.len() < t.len() && names_a_kind_of(t, name))
+                    })
+            })
+            .map(|(s, _)| s)
+            .or_else(|| {
+                let generic_id = &kb.diseases[list[g].disease].id;
+                list.iter()
+                    .position(|s| kb.diseases[s.disease].presents_as.contains(generic_id))
             });
-            if contains {
-                target[g] = Some(s);
-                break;
-            }
-        }
     }
     for g in 0..n {
         // Follow chains, guarding against cycles.
@@ -200,14 +322,23 @@ fn fold_generic(mut list: Vec<DiseaseEvidence>) -> Vec<DiseaseEvidence> {
             list[s].spans.sort_by_key(|r| r.start);
             list[s].score += score;
             list[s].in_title |= list[g].in_title;
+            list[s].ruled_out |= list[g].ruled_out;
         }
     }
     list.into_iter().filter(|d| !d.spans.is_empty()).collect()
 }
 
-/// `name` occurs in `text` as whole words.
-fn contains_words(text: &str, name: &str) -> bool {
-    text.match_indices(name).any(|(i, _)| {
+/// `name` occurs in `text` as whole words, and not as "name-like" / "name like".
+fn names_a_kind_of(text: &str, name: &str) -> bool {
+    word_offset(text, name).is_some_and(|at| {
+        let rest = &text[at + name.len()..];
+        !(rest.starts_with("-like") || rest.starts_with(" like"))
+    })
+}
+
+/// Byte offset of the first occurrence of `name` in `text` as whole words.
+fn word_offset(text: &str, name: &str) -> Option<usize> {
+    text.match_indices(name).map(|(i, _)| i).find(|&i| {
         let before = text[..i].chars().next_back();
         let after = text[i + name.len()..].chars().next();
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
@@ -286,21 +417,46 @@ fn is_case_talk(c: Cue) -> bool {
     )
 }
 
+/// The article says that the illness it reports is not this disease: "the disease
+/// is not SARS", "it was not the SARS coronavirus but …", "penyakit itu bukan DBD,
+/// melainkan …". Only the reported illness itself counts: "contacts tested negative
+/// for Ebola" or "H5N1 cannot be ruled out" say nothing of the kind.
+fn ruled_out_at(doc: &Doc, span: Range<usize>) -> bool {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static BEFORE: OnceLock<Regex> = OnceLock::new();
+    let before = BEFORE.get_or_init(|| {
+        Regex::new(
+            r"(?i)\b(?:disease|illness|outbreak|cause|agent|it|this|that|penyakit(?:\s+(?:itu|tersebut|ini))?|wabah(?:\s+(?:itu|tersebut|ini))?|itu|tersebut)\s+(?:(?:is|was|were|are)\s+not|(?:dipastikan\s+)?bukan(?:lah)?)\s+(?:the\s+|a\s+|an\s+)?$",
+        )
+        .expect("ruled-out pattern is valid")
+    });
+    let lo = doc
+        .sentence_index(span.start)
+        .map_or(0, |i| doc.sentences[i].start);
+    let mut from = span.start.saturating_sub(48).max(lo);
+    while !doc.text.is_char_boundary(from) {
+        from += 1;
+    }
+    before.is_match(&doc.text[from..span.start])
+}
+
 fn mark_primary(diseases: &mut [DiseaseEvidence]) {
     let Some(top) = diseases
         .iter()
-        .filter(|d| d.strong)
+        .filter(|d| d.strong && !d.ruled_out)
         .map(|d| d.score)
         .fold(None, |a: Option<f64>, s| Some(a.map_or(s, |a| a.max(s))))
     else {
         return;
     };
-    let strong_count = diseases.iter().filter(|d| d.strong).count();
+    let strong_count = diseases.iter().filter(|d| d.strong && !d.ruled_out).count();
     for d in diseases.iter_mut() {
         // An article about a disease names it in the headline or more than once, unless
         // it names no other disease at all.
         let named_enough = d.in_title || d.spans.len() >= 2 || strong_count == 1;
         d.primary = d.strong
+            && !d.ruled_out
             && named_enough
             && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
     }

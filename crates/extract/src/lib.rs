@@ -44,8 +44,11 @@ use waspada_kb::{KnowledgeBase, PlaceLevel};
 use waspada_text::{CharIndex, Language, LanguageIdentifier};
 
 /// Version of the analyser; stored with every analysis so that stored articles can
-/// be re-analysed after an upgrade.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"));
+/// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
+/// goes up whenever the same text can be read differently (rules or knowledge base),
+/// between releases too, so that `waspada reanalyze` knows what to redo.
+/// Revision 2: syndrome tags, `presents_as`, diseases ruled out, pathogen-only reports.
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+2");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
@@ -94,6 +97,7 @@ pub struct Analyzer {
     kb: &'static KnowledgeBase,
     gazetteer: Gazetteer,
     host_variants: diseases::HostVariants,
+    syndrome_tags: diseases::SyndromeTags,
 }
 
 /// The cleaned article and everything found in it, shared by the extraction steps.
@@ -169,6 +173,7 @@ impl Analyzer {
             kb,
             gazetteer: Gazetteer::new(kb),
             host_variants: diseases::HostVariants::new(kb),
+            syndrome_tags: diseases::SyndromeTags::new(kb),
         }
     }
 
@@ -279,7 +284,7 @@ impl Analyzer {
         let animals_only =
             !human_counted && !names_human_infection(text) && (animal_counted || animal_hosts);
 
-        let mut disease_ev = diseases::collect(&doc, kb);
+        let mut disease_ev = diseases::collect(&doc, kb, &self.syndrome_tags);
         self.host_variants.resolve(&mut disease_ev, animals_only);
         let disease_ev = merge_diseases(disease_ev);
         let primary_disease = disease_ev
@@ -398,15 +403,22 @@ impl Analyzer {
 
         // An article that names diseases but none often enough to be its subject is
         // still about the best-evidenced one (a short wire note naming "Nipah virus"
-        // once). Relevance above was scored without this, on the strict reading.
+        // once). An outbreak report that names its disease only by the pathogen
+        // ("legionella bacteria in the cooling towers") is about that pathogen's
+        // disease. Relevance above was scored without this, on the strict reading.
         let fallback_primary = if disease_ev.iter().any(|d| d.primary) {
             None
         } else {
             disease_ev
                 .iter()
                 .enumerate()
-                .filter(|(_, d)| d.strong)
-                .max_by(|a, b| a.1.score.total_cmp(&b.1.score))
+                .filter(|(_, d)| !d.ruled_out && (d.strong || relevance.is_outbreak_report))
+                // Full names first; on equal evidence, the disease named first.
+                .max_by(|a, b| {
+                    (a.1.strong.cmp(&b.1.strong))
+                        .then_with(|| a.1.score.total_cmp(&b.1.score))
+                        .then_with(|| b.1.spans[0].start.cmp(&a.1.spans[0].start))
+                })
                 .map(|(i, _)| i)
         };
 
@@ -423,6 +435,11 @@ impl Analyzer {
                     icd10: info.icd10.clone(),
                     hosts: info.hosts.clone(),
                     primary: d.primary || fallback_primary == Some(i),
+                    syndrome_of: d
+                        .named_within
+                        .iter()
+                        .map(|&w| kb.diseases[w].id.clone())
+                        .collect(),
                     mentions: d.spans.iter().map(&mention).collect(),
                 }
             })
@@ -586,6 +603,12 @@ fn merge_diseases(list: Vec<diseases::DiseaseEvidence>) -> Vec<diseases::Disease
                 o.strong |= d.strong;
                 o.in_title |= d.in_title;
                 o.primary |= d.primary;
+                o.ruled_out |= d.ruled_out;
+                for w in d.named_within {
+                    if !o.named_within.contains(&w) {
+                        o.named_within.push(w);
+                    }
+                }
             }
             None => out.push(d),
         }

@@ -292,3 +292,109 @@ fn a_word_like_town_in_a_title_case_headline_needs_the_body() {
     );
     assert_eq!(primary_regencies(&a), vec!["53.07"]);
 }
+
+fn disease<'a>(a: &'a Analysis, id: &str) -> Option<&'a waspada_extract::analysis::DiseaseFinding> {
+    a.diseases.iter().find(|d| d.id == id)
+}
+
+#[test]
+fn a_haemorrhagic_fever_named_by_its_agent_reports_the_agent_and_the_syndrome() {
+    let a = analyze(
+        "Marburg haemorrhagic fever in Uganda",
+        "As of 21 October, nine cases of Marburg haemorrhagic fever, including five \
+         deaths, have been reported in Kabale district. Contacts are being followed up.",
+        "2012-10-22",
+    );
+    let mut primary = primary_diseases(&a);
+    primary.sort();
+    assert_eq!(primary, ["marburg", "viral_haemorrhagic_fever"]);
+    let vhf = disease(&a, "viral_haemorrhagic_fever").unwrap();
+    assert_eq!(vhf.syndrome_of, ["marburg"]);
+    // The evidence is the syndrome's own words inside the agent's name.
+    assert!(vhf.mentions.iter().all(|m| m.text == "haemorrhagic fever"));
+    assert_eq!(
+        disease(&a, "marburg").unwrap().icd10.as_deref(),
+        Some("A98")
+    );
+
+    // Named without the syndrome's words, the agent stands alone.
+    let b = analyze(
+        "Marburg virus disease in Rwanda",
+        "As of 30 September, 27 cases of Marburg virus disease, including nine deaths, \
+         have been confirmed in Kigali. Contacts are being followed up.",
+        "2024-09-30",
+    );
+    assert_eq!(primary_diseases(&b), ["marburg"]);
+}
+
+#[test]
+fn a_disease_the_article_rules_out_is_not_its_subject() {
+    let a = analyze(
+        "Respiratory outbreak in a care home is not SARS",
+        "An outbreak of respiratory illness in a care home in Surrey has been investigated \
+         for SARS, and WHO concludes the disease is not SARS. Sequencing showed that it \
+         was not the SARS coronavirus but another human coronavirus known as OC43. In \
+         total 143 residents and staff fell ill.",
+        "2003-08-25",
+    );
+    assert_eq!(primary_diseases(&a), ["seasonal_coronavirus"]);
+
+    let b = analyze(
+        "Warga Sleman demam tinggi, Dinkes pastikan bukan DBD",
+        "Puluhan warga di Kecamatan Depok mengalami demam tinggi. Hasil pemeriksaan \
+         laboratorium memastikan penyakit itu bukan DBD, melainkan chikungunya. Sebanyak \
+         35 warga dirawat di puskesmas karena chikungunya.",
+        "2024-03-02",
+    );
+    assert_eq!(primary_diseases(&b), ["chikungunya"]);
+
+    // "Not only dengue" rules nothing out.
+    let c = analyze(
+        "Kasus DBD dan chikungunya naik di Sleman",
+        "Dinkes Sleman mencatat bukan hanya DBD yang meningkat, tetapi juga chikungunya. \
+         Sebanyak 120 kasus DBD dan 80 kasus chikungunya tercatat sejak Januari.",
+        "2024-03-02",
+    );
+    let mut primary = primary_diseases(&c);
+    primary.sort();
+    assert_eq!(primary, ["chikungunya", "dengue"]);
+}
+
+#[test]
+fn a_syndrome_is_the_disease_the_article_names_as_its_cause() {
+    let a = analyze(
+        "Meningitis outbreak in northern Nigeria",
+        "A total of 1,407 suspected cases of meningitis and 211 deaths have been reported \
+         from five states. Suspected meningitis cases continue to rise. Neisseria \
+         meningitidis serogroup C is the predominant serogroup.",
+        "2017-03-24",
+    );
+    assert_eq!(primary_diseases(&a), ["meningococcal_disease"]);
+}
+
+#[test]
+fn an_influenza_like_illness_is_not_influenza() {
+    let a = analyze(
+        "Influenza-like illness rises in Ukraine",
+        "More than 250,000 cases of influenza-like illness have been recorded, and 70 \
+         deaths. Laboratory testing confirmed pandemic H1N1 influenza virus in samples. \
+         H1N1 is the dominant virus. The H1N1 wave is expected to peak in December.",
+        "2009-11-03",
+    );
+    let ili = disease(&a, "influenza_like_illness").unwrap();
+    assert!(ili.mentions.iter().all(|m| m.text.contains("like")));
+    assert!(primary_diseases(&a).contains(&"zoonotic_influenza".to_string()));
+}
+
+#[test]
+fn an_outbreak_named_only_by_its_pathogen_is_about_that_pathogen() {
+    let a = analyze(
+        "Outbreak at the aquarium",
+        "Health officials have confirmed a total of 76 cases, including 2 deaths, among \
+         visitors to the aquarium. Laboratory tests confirmed the presence of legionella \
+         bacteria in the cooling towers, which have since been disinfected.",
+        "2000-05-11",
+    );
+    assert!(a.relevance.is_outbreak_report);
+    assert_eq!(primary_diseases(&a), ["legionnaires_disease"]);
+}

@@ -56,6 +56,17 @@ pub struct Disease {
     /// the human entry to report when the article reports human cases.
     #[serde(default)]
     pub human_variant: Option<String>,
+    /// A syndrome that specific diseases carry in their own names: "Ebola haemorrhagic
+    /// fever" names Ebola and also the syndrome viral haemorrhagic fever. Written inside
+    /// such a name, the syndrome is reported beside the specific disease rather than
+    /// folded into it, because surveillance groups reports by syndrome.
+    #[serde(default)]
+    pub syndrome_tag: bool,
+    /// Ids of generic syndrome entries this disease presents as (`meningitis` for
+    /// meningococcal disease). An article naming both ("suspected meningitis …
+    /// Neisseria meningitidis") reports this disease: the syndrome folds into it.
+    #[serde(default)]
+    pub presents_as: Vec<String>,
     /// Every name by which the disease is written in news text.
     pub synonyms: Vec<Synonym>,
 }

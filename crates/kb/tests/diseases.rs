@@ -629,3 +629,36 @@ fn covers_the_diseases_of_the_indonesian_gold_labels() {
         }
     }
 }
+
+/// The relations between entries point at entries of the right kind: a syndrome tag
+/// is a human syndrome, and what a disease presents as exists and is not itself.
+#[test]
+fn syndrome_relations_point_at_existing_entries() {
+    let kb = kb();
+    let tags: Vec<&Disease> = kb.diseases.iter().filter(|d| d.syndrome_tag).collect();
+    assert!(
+        tags.iter().any(|d| d.id == "viral_haemorrhagic_fever"),
+        "viral haemorrhagic fever is a syndrome tag"
+    );
+    for d in &tags {
+        assert!(
+            d.icd10.is_some(),
+            "{}: a syndrome tag has an ICD-10 category",
+            d.id
+        );
+    }
+    for d in &kb.diseases {
+        for g in &d.presents_as {
+            assert_ne!(g, &d.id, "{} presents as itself", d.id);
+            assert!(
+                kb.disease(g).is_some(),
+                "{}: presents_as {g} does not exist",
+                d.id
+            );
+        }
+    }
+    assert_eq!(
+        kb.disease("meningococcal_disease").unwrap().presents_as,
+        ["meningitis"]
+    );
+}

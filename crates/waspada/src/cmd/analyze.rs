@@ -168,11 +168,23 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         .diseases
         .iter()
         .map(|d| {
+            // "Viral haemorrhagic fever (A99, syndrome of Ebola disease)".
+            let of: Vec<&str> = d
+                .syndrome_of
+                .iter()
+                .filter_map(|id| a.diseases.iter().find(|o| &o.id == id))
+                .map(|o| o.name_en.as_str())
+                .collect();
             format!(
-                "{}{} ({})",
+                "{}{} ({}{})",
                 if d.primary { "*" } else { "" },
                 d.name_en,
-                d.icd10.as_deref().unwrap_or("animal")
+                d.icd10.as_deref().unwrap_or("animal"),
+                if of.is_empty() {
+                    String::new()
+                } else {
+                    format!(", syndrome of {}", of.join(" and "))
+                }
             )
         })
         .collect();
@@ -213,4 +225,31 @@ fn write_human(out: &mut impl Write, a: &Analysis) -> std::io::Result<()> {
         writeln!(out, "   KLB declared")?;
     }
     writeln!(out, "   (* = primary)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use waspada_extract::{Analyzer, Article};
+
+    #[test]
+    fn the_readable_summary_says_which_disease_a_syndrome_belongs_to() {
+        let a = Analyzer::embedded().analyze(&Article {
+            id: "t".into(),
+            title: Some("Ebola haemorrhagic fever in Gulu".into()),
+            text: "The Ministry of Health has reported 63 cases of Ebola haemorrhagic fever, \
+                   including 30 deaths, in Gulu district."
+                .into(),
+            published: Some("2000-10-20".into()),
+            ..Article::default()
+        });
+        let mut out = Vec::new();
+        write_human(&mut out, &a).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.contains("*Viral haemorrhagic fever (A99, syndrome of Ebola disease)"),
+            "{out}"
+        );
+        assert!(out.contains("*Ebola disease (A98)"), "{out}");
+    }
 }
