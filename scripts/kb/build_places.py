@@ -644,6 +644,21 @@ def usable_name(n: str) -> str | None:
     return n or None
 
 
+def inverted_name(n: str) -> list[str]:
+    """The inverted ISO short name as UN and WHO tables print it, which usable_name
+    drops: 'Korea, Republic of' (where 'Korea' alone is ambiguous), 'Congo, The
+    Democratic Republic of the' and 'Congo, Democratic Republic of the'."""
+    n = (n or "").strip()
+    if "," not in n or re.search(r",.*\b(and|dan)\b", n) or "(" in n:
+        return []
+    forms = [n]
+    head, tail = n.split(",", 1)
+    tail = tail.strip()
+    if tail.lower().startswith("the "):
+        forms.append(f"{head}, {tail[4:]}")
+    return forms
+
+
 def build_countries() -> tuple[list[dict], dict]:
     # The first non-comment row of each file is its header.
     iso_rows = read_rows(SRC / "iso3166.tsv")[1:] + read_rows(SRC / "countries_extra.tsv")[1:]
@@ -708,6 +723,9 @@ def build_countries() -> tuple[list[dict], dict]:
     for c in countries.values():
         a = Aliases()
         for n in c["_auto"]:
+            inverted = inverted_name(n)
+            for form in inverted:
+                a.add(form)
             n = usable_name(n)
             if not n:
                 continue

@@ -47,8 +47,9 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-/// Revision 2: syndrome tags, `presents_as`, diseases ruled out, pathogen-only reports.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+2");
+/// Revision 2: syndrome tags, `presents_as`, diseases ruled out, pathogen-only reports;
+/// 3: countries in lists and tables, organisations' and laboratories' seats.
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+3");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.

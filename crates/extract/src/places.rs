@@ -16,6 +16,7 @@
 
 use crate::Doc;
 use crate::gazetteer::Entry;
+use regex::Regex;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use waspada_kb::{KnowledgeBase, PlaceLevel};
@@ -64,7 +65,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
                     .any(|e| matches!(*e, Entry::Place { place: p, .. } if p == place))
         })
     };
-    let candidates: Vec<Candidate> = doc
+    let mut candidates: Vec<Candidate> = doc
         .matches
         .iter()
         .filter_map(|m| {
@@ -102,6 +103,29 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             })
         })
         .collect();
+    // "Jordan, Qatar, Saudi Arabia and the United Arab Emirates", or a table row
+    // "Jordan 20 0 2 0 Kenya": an ambiguous name listed with a country is a country.
+    for i in 0..candidates.len() {
+        let c = &candidates[i];
+        if c.country_context || !c.countries.iter().any(|&(_, ambiguous, _)| ambiguous) {
+            continue;
+        }
+        let is_country = |j: usize| {
+            candidates[j]
+                .countries
+                .iter()
+                .any(|&(_, ambiguous, demonym)| !ambiguous && !demonym)
+        };
+        let before = i > 0
+            && is_country(i - 1)
+            && is_list_gap(&doc.text[candidates[i - 1].span.end..c.span.start]);
+        let after = i + 1 < candidates.len()
+            && is_country(i + 1)
+            && is_list_gap(&doc.text[c.span.end..candidates[i + 1].span.start]);
+        if before || after {
+            candidates[i].country_context = true;
+        }
+    }
 
     // Areas the article names unambiguously (with a level word, or with a single
     // non-ambiguous candidate), and their ancestors: the context that resolves the rest.
@@ -173,7 +197,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             .dateline
             .as_ref()
             .is_some_and(|d| d.contains(&c.span.start));
-        let weight = if in_dateline {
+        let weight = if in_dateline || names_an_affiliation(doc, c.span.start) {
             0.0
         } else if c.span.start < doc.title_end {
             3.0
@@ -202,7 +226,16 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
                 case_context: false,
             }
         });
-        ev.case_context |= !in_dateline && doc.sentence_has_cue(c.span.start, reports_cases);
+        // "Benin: 251 (34); Burkina Faso: 8 252 (722)": a table of figures by place.
+        let figures_follow = doc.text[c.span.end..]
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix(':')
+            .is_some_and(|rest| {
+                rest.trim_start()
+                    .starts_with(|ch: char| ch.is_ascii_digit())
+            });
+        ev.case_context |=
+            !in_dateline && (figures_follow || doc.sentence_has_cue(c.span.start, reports_cases));
         ev.spans.push(c.span.clone());
         ev.score += weight;
         ev.dateline_only &= in_dateline;
@@ -278,12 +311,73 @@ fn choose(
     Some(Target::Place(best))
 }
 
+/// The place names where an organisation or a laboratory sits, not where the event
+/// is: "MSF Belgium", "Médecins sans Frontières (Belgium, France and Netherlands)",
+/// "the WHO H5 Reference Laboratory in Cairo, Egypt", "CDC, Atlanta, United States".
+/// A national laboratory ("the national reference laboratory in Mali") is no
+/// affiliation: it works in the country of the event.
+fn names_an_affiliation(doc: &Doc, at: usize) -> bool {
+    use std::sync::OnceLock;
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(
+            r"(?:\b(?:MSF|Médecins\s+[Ss]ans\s+Frontières|Doctors\s+Without\s+Borders)\s*(?:[-–—]\s*)?\(?(?:[\p{L} ]+(?:,|\band\b)\s*)*|(?i:\b(national\s+(?:[\p{L}]+\s+){0,3})?(?:laborator(?:y|ies)|reference\s+cent(?:re|er)|collaborating\s+cent(?:re|er)|institute|institut\s+pasteur)\b)[^.;]{0,40}?\b(?:in|at)\s+(?:\p{Lu}[\p{L}.-]*\s*,\s*)?|\bCDC\s*,\s*(?:\p{Lu}[\p{L}.-]*\s*,\s*)?)$",
+        )
+        .expect("affiliation pattern is valid")
+    });
+    let lo = doc.sentence_index(at).map_or(0, |i| doc.sentences[i].start);
+    let mut from = at.saturating_sub(80).max(lo);
+    while !doc.text.is_char_boundary(from) {
+        from += 1;
+    }
+    // A national laboratory or institute is in the country of the event.
+    re.captures(&doc.text[from..at])
+        .is_some_and(|c| c.get(1).is_none())
+}
+
+/// What stands between two items of a list of places: separators, conjunctions and
+/// the figures of a table row (", ", " and the ", " dan ", " 20 0 2 0 ").
+fn is_list_gap(gap: &str) -> bool {
+    gap.len() <= 40
+        && gap
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .all(|w| {
+                ["and", "dan", "or", "atau", "the", "serta"]
+                    .iter()
+                    .any(|k| w.eq_ignore_ascii_case(k))
+            })
+        && gap
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || ",;:&/()-".contains(c))
+}
+
 /// The words around a name mark it as a country: a preposition or "ministry of"
 /// before it, or a possessive after it.
 fn country_context(text: &str, start: usize, end: usize) -> bool {
     const BEFORE: &[&str] = &[
-        "of", "in", "from", "to", "across", "di", "ke", "dari", "negara", "republic", "republik",
-        "asal", "wilayah",
+        "of",
+        "in",
+        "from",
+        "to",
+        "across",
+        "di",
+        "ke",
+        "dari",
+        "negara",
+        "republic",
+        "republik",
+        "asal",
+        "wilayah",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "central",
+        "northeastern",
+        "northwestern",
+        "southeastern",
+        "southwestern",
     ];
     let before = text[..start].trim_end();
     let word: String = before
@@ -295,9 +389,13 @@ fn country_context(text: &str, start: usize, end: usize) -> bool {
         .rev()
         .collect();
     let after = &text[end..];
+    // A heading at the start of a line: "Chad: As of 4 March, ...".
+    let line_start = text[..start].trim_end_matches([' ', '\t']);
+    let heading = after.starts_with(':') && (line_start.is_empty() || line_start.ends_with('\n'));
     BEFORE.iter().any(|w| w.eq_ignore_ascii_case(&word))
         || after.starts_with("'s")
         || after.starts_with("’s")
+        || heading
 }
 
 /// Territories that health authorities report under their sovereign state (WHO

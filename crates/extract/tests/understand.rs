@@ -17,16 +17,28 @@ fn analyze(title: &str, text: &str, published: &str) -> Analysis {
     Analyzer::embedded().analyze(&article)
 }
 
-fn primary_regencies(a: &Analysis) -> Vec<String> {
+/// One field of the primary locations, sorted, without repeats.
+fn primary_places(
+    a: &Analysis,
+    field: impl Fn(&waspada_extract::analysis::LocationFinding) -> Option<String>,
+) -> Vec<String> {
     let mut v: Vec<String> = a
         .locations
         .iter()
         .filter(|l| l.primary)
-        .filter_map(|l| l.regency_code.clone())
+        .filter_map(field)
         .collect();
     v.sort();
     v.dedup();
     v
+}
+
+fn primary_regencies(a: &Analysis) -> Vec<String> {
+    primary_places(a, |l| l.regency_code.clone())
+}
+
+fn primary_countries(a: &Analysis) -> Vec<String> {
+    primary_places(a, |l| Some(l.country.clone()))
 }
 
 fn primary_diseases(a: &Analysis) -> Vec<String> {
@@ -397,4 +409,99 @@ fn an_outbreak_named_only_by_its_pathogen_is_about_that_pathogen() {
     );
     assert!(a.relevance.is_outbreak_report);
     assert_eq!(primary_diseases(&a), ["legionnaires_disease"]);
+}
+
+#[test]
+fn an_ambiguous_country_name_in_a_list_of_countries_is_a_country() {
+    let a = analyze(
+        "MERS-CoV update",
+        "Laboratory-confirmed cases of MERS-CoV infection have been reported in the \
+         following countries to date: Jordan, Qatar, Saudi Arabia and the United Arab \
+         Emirates. In total 44 cases, including 23 deaths, have been reported.",
+        "2013-06-07",
+    );
+    assert!(
+        primary_countries(&a).contains(&"JOR".to_string()),
+        "{:?}",
+        primary_countries(&a)
+    );
+
+    // Tables print ISO names inverted, and ambiguous names sit between figures.
+    let b = analyze(
+        "Pandemic (H1N1) 2009 - update",
+        "Laboratory-confirmed cases of pandemic (H1N1) 2009 by country, cases and deaths: \
+         Japan 1266 0 Jordan 20 0 Kenya 1 0 Korea, Republic of 202 0 Kuwait 34 0",
+        "2009-07-06",
+    );
+    let countries = primary_countries(&b);
+    for iso in ["JOR", "KOR", "KEN"] {
+        assert!(
+            countries.contains(&iso.to_string()),
+            "{iso} in {countries:?}"
+        );
+    }
+
+    // A person who shares the name is no country.
+    let c = analyze(
+        "Dengue cases rise in Singapore",
+        "Singapore has reported 1,200 dengue cases this week, said Michael Jordan, a \
+         spokesman of the National Environment Agency.",
+        "2024-05-02",
+    );
+    assert!(!primary_countries(&c).contains(&"JOR".to_string()));
+}
+
+#[test]
+fn where_an_organisation_or_a_laboratory_sits_is_not_where_the_event_is() {
+    let a = analyze(
+        "Cholera in Liberia",
+        "The Ministry of Health and Médecins sans Frontières (MSF Belgium) report 1,054 \
+         cases of cholera, including 18 deaths, in Monrovia. Samples from 12 cases were \
+         confirmed at the WHO Collaborating Centre in Paris, France.",
+        "2002-07-02",
+    );
+    let countries = primary_countries(&a);
+    assert!(countries.contains(&"LBR".to_string()), "{countries:?}");
+    assert!(!countries.contains(&"BEL".to_string()), "{countries:?}");
+    assert!(!countries.contains(&"FRA".to_string()), "{countries:?}");
+
+    // A national laboratory works where the event is.
+    let b = analyze(
+        "Yellow fever update",
+        "After initial tests at the national reference laboratory in Mali, 14 blood \
+         specimens were sent abroad. Six cases, including 2 deaths, have been reported.",
+        "2005-10-20",
+    );
+    assert_eq!(primary_countries(&b), ["MLI"]);
+}
+
+#[test]
+fn a_country_heading_in_a_multi_country_report_is_a_country() {
+    let a = analyze(
+        "Meningococcal disease in the African Region",
+        "Ethiopia: As of 4 March, 1,200 cases including 80 deaths have been reported.\n\n\
+         Chad: As of 4 March, WHO has reported 2,317 cases including 195 deaths from \
+         meningococcal disease.",
+        "2001-03-06",
+    );
+    let countries = primary_countries(&a);
+    assert!(countries.contains(&"TCD".to_string()), "{countries:?}");
+    assert!(countries.contains(&"ETH".to_string()), "{countries:?}");
+
+    // A table of figures by country, led by the largest outbreak.
+    let b = analyze(
+        "Meningococcal disease in the African Region",
+        "Burkina Faso is the most affected country, with 8,252 cases of meningococcal \
+         disease in Burkina Faso this year. Burkina Faso has begun mass vaccination. \
+         Teams from Burkina Faso's ministry of health lead it. By country: Burkina Faso: \
+         8 252 (722); Benin: 251 (34); Chad: 244 (19); Mali: 787 (158).",
+        "1996-03-19",
+    );
+    let countries = primary_countries(&b);
+    for iso in ["BFA", "BEN", "TCD", "MLI"] {
+        assert!(
+            countries.contains(&iso.to_string()),
+            "{iso} in {countries:?}"
+        );
+    }
 }
