@@ -104,11 +104,11 @@ pub fn find_counts(
     numbers: &[NumberMention],
     cues: &[CueMatch],
     hosts: &[HostSpan],
-    diseases: &[usize],
+    diseases: &[Range<usize>],
 ) -> Vec<RawCount> {
     let disease_at = |r: Range<usize>| {
-        let i = diseases.partition_point(|&d| d < r.start);
-        diseases.get(i).is_some_and(|&d| d < r.end)
+        let i = diseases.partition_point(|d| d.start < r.start);
+        diseases.get(i).is_some_and(|d| d.start < r.end)
     };
     let mut out = Vec::new();
     singular_counts(text, &mut out);
@@ -126,7 +126,7 @@ pub fn find_counts(
         let Some(sentence) = sentences.get(si).filter(|s| s.start <= n.start) else {
             continue;
         };
-        let Some(unit) = unit_after(text, n.end, cues, hosts) else {
+        let Some(unit) = unit_after(text, n.end, cues, hosts, diseases) else {
             continue;
         };
         let clause_start = if i > 0 {
@@ -384,6 +384,7 @@ fn unit_after(
     number_end: usize,
     cues: &[CueMatch],
     hosts: &[HostSpan],
+    diseases: &[Range<usize>],
 ) -> Option<Unit> {
     let rest = &text[number_end..];
     let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
@@ -408,10 +409,28 @@ fn unit_after(
             .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
             .unwrap_or(0);
         if digits > 0 {
-            return unit_after(text, after + digits, cues, hosts);
+            return unit_after(text, after + digits, cues, hosts, diseases);
         }
     }
     let (at, modifier_kind) = skip_modifiers(text, at, cues);
+    // "8,412 dengue cases", "12 suspected Ebola deaths": the disease sits between the
+    // number and its unit. ("9,845 kes denggi" starts with its unit: "kes denggi" is
+    // also a name of dengue.)
+    let unit_here = within(cues, at..at + 1).iter().any(|c| c.start == at);
+    let (at, modifier_kind) = match diseases.binary_search_by_key(&at, |d| d.start) {
+        Ok(i) if !unit_here => {
+            let end = diseases[i].end;
+            let rest = &text[end..];
+            let gap = rest.len() - rest.trim_start_matches([' ', '\u{a0}']).len();
+            if gap == 0 {
+                (at, modifier_kind)
+            } else {
+                let (at, kind) = skip_modifiers(text, end + gap, cues);
+                (at, kind.or(modifier_kind))
+            }
+        }
+        _ => (at, modifier_kind),
+    };
     // "55 di antaranya dirawat", "12 of them died": a subset of people already counted.
     let mut cut = (at + 14).min(text.len());
     while !text.is_char_boundary(cut) {
@@ -455,7 +474,22 @@ fn unit_after(
                 .find(|h| {
                     h.span.start >= cue.end && h.span.start <= cue.end + 24 && h.host != "human"
                 })
-                .map_or("animal".to_string(), |h| h.host.clone());
+                .map(|h| h.host.clone())
+                // "468 ekor sapi terjangkit dan 23 ekor mati": the species named last in
+                // the sentence.
+                .or_else(|| {
+                    hosts[..hi]
+                        .iter()
+                        .rev()
+                        .take_while(|h| h.span.end + 120 >= at)
+                        .find(|h| h.host != "human")
+                        .filter(|h| {
+                            let between = &text[h.span.end..at];
+                            !between.contains(['!', '?', '\n']) && !between.contains(". ")
+                        })
+                        .map(|h| h.host.clone())
+                })
+                .unwrap_or_else(|| "animal".to_string());
             Unit::Animal { species }
         }
         c if is_kind(c) => Unit::Kind(c),
@@ -630,6 +664,48 @@ mod tests {
         assert_eq!(
             counts("12 sapi terjangkit PMK", &[("sapi", "cattle")]),
             vec![("animals_affected", Some(12), "cattle".into())]
+        );
+        // The second classifier takes the species named before it in the sentence.
+        assert_eq!(
+            counts(
+                "468 ekor sapi terjangkit dan 23 ekor mati",
+                &[("sapi", "cattle")]
+            ),
+            vec![
+                ("animals_affected", Some(468), "cattle".into()),
+                ("animals_dead", Some(23), "cattle".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_disease_between_the_number_and_its_unit() {
+        let text = "The region recorded 8,412 dengue cases and 32 dengue deaths. \
+                    Selangor merekodkan 9,845 kes denggi.";
+        let spans: Vec<Range<usize>> = text
+            .match_indices("dengue")
+            .chain(text.match_indices("kes denggi"))
+            .map(|(i, w)| i..i + w.len())
+            .collect();
+        let first = text.find(". ").unwrap() + 1;
+        let found: Vec<(&str, Option<u64>)> = find_counts(
+            text,
+            &[0..first, first + 1..text.len()],
+            &find_numbers(text, NumberStyle::English),
+            &find_cues(text),
+            &[],
+            &spans,
+        )
+        .into_iter()
+        .map(|c| (c.kind, c.value))
+        .collect();
+        assert_eq!(
+            found,
+            [
+                ("cases", Some(8412)),
+                ("deaths", Some(32)),
+                ("cases", Some(9845))
+            ]
         );
     }
 

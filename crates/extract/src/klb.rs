@@ -75,6 +75,17 @@ fn hedge_regex() -> &'static Regex {
     })
 }
 
+/// A conjunction that starts the next clause.
+fn next_clause_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?-u:\b)(?:dan|serta|lalu|kemudian|sehingga|namun|tetapi|and|then|but)(?-u:\b)",
+        )
+        .expect("clause pattern is valid")
+    })
+}
+
 fn other_meaning_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -139,9 +150,13 @@ fn read_sentence(
     if declared_before.is_none() && declared_after.is_none() && !english {
         return KlbReading::Mentioned;
     }
-    // A hedge in the clause before the phrase, or right after it ("KLB belum ditetapkan").
-    let hedged = hedge_regex().is_match(before)
-        || hedge_regex().is_match(after.split([',', ';', '.']).next().unwrap_or(""));
+    // A hedge in the clause before the phrase, or right after it ("KLB belum ditetapkan"),
+    // but not in the next clause ("menetapkan KLB polio dan akan menggelar imunisasi").
+    let after_clause = after.split([',', ';', '.']).next().unwrap_or("");
+    let after_clause = next_clause_regex()
+        .find(after_clause)
+        .map_or(after_clause, |m| &after_clause[..m.start()]);
+    let hedged = hedge_regex().is_match(before) || hedge_regex().is_match(after_clause);
     if hedged {
         KlbReading::NotDeclared
     } else {
@@ -202,6 +217,11 @@ mod tests {
             read("Status KLB ditetapkan sejak Senin."),
             vec![KlbReading::Declared]
         );
+        // What the next clause plans does not hedge the declaration.
+        assert_eq!(
+            read("Pemerintah menetapkan KLB polio dan akan menggelar imunisasi di Aceh."),
+            vec![KlbReading::Declared]
+        );
     }
 
     #[test]
@@ -216,6 +236,10 @@ mod tests {
         );
         assert_eq!(
             read("Kasus ini bisa ditetapkan menjadi KLB jika bertambah."),
+            vec![KlbReading::NotDeclared]
+        );
+        assert_eq!(
+            read("Status KLB belum ditetapkan dan kewaspadaan ditingkatkan."),
             vec![KlbReading::NotDeclared]
         );
         assert_eq!(

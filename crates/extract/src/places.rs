@@ -137,8 +137,19 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
         .map(|c| c.0)
         .collect();
     let mut qualified_named: HashSet<usize> = HashSet::new();
+    // "Kecamatan Cibeber" names one of two namesakes: it gives no context of its own,
+    // and is settled below by the context the rest of the article gives.
+    let mut namesakes: Vec<Vec<usize>> = Vec::new();
     for c in &candidates {
+        let qualified: Vec<usize> = c.options.iter().filter(|o| o.1).map(|o| o.0).collect();
+        let has_namesakes = qualified.len() > 1;
+        if has_namesakes {
+            namesakes.push(qualified);
+        }
         for &(p, qualified, ambiguous) in &c.options {
+            if qualified && has_namesakes {
+                continue;
+            }
             if qualified {
                 qualified_named.insert(p);
             }
@@ -166,6 +177,10 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
             .as_deref()
             .is_some_and(|parent| context.contains(parent))
     };
+    for group in namesakes {
+        let settled: Vec<usize> = group.iter().copied().filter(|&p| in_context(p)).collect();
+        qualified_named.extend(if settled.is_empty() { group } else { settled });
+    }
 
     let mut evidence: HashMap<Target, PlaceEvidence> = HashMap::new();
     let mut order: Vec<Target> = Vec::new();
@@ -263,9 +278,16 @@ fn choose(
         .iter()
         .find(|(i, ambiguous, _)| !ambiguous || c.country_context || named_countries.contains(i))
         .map(|c| c.0);
-    // A level word decides outright.
-    if let Some(&(p, _, _)) = c.options.iter().find(|o| o.1) {
-        return Some(Target::Place(p));
+    // A level word decides outright; between namesakes with the same level word
+    // ("Kecamatan Cibeber" is in Cianjur and in Cilegon), the one whose regency or
+    // province the article names.
+    let mut qualified = c.options.iter().filter(|o| o.1).map(|o| o.0);
+    if let Some(first) = qualified.next() {
+        let best = std::iter::once(first)
+            .chain(qualified)
+            .find(|&p| in_context(p))
+            .unwrap_or(first);
+        return Some(Target::Place(best));
     }
     let viable: Vec<usize> = c
         .options

@@ -505,3 +505,21 @@ fn a_country_heading_in_a_multi_country_report_is_a_country() {
         );
     }
 }
+
+#[test]
+fn a_kecamatan_with_namesakes_is_the_one_in_the_regency_the_article_names() {
+    // There is a Kecamatan Cibeber in Kabupaten Cianjur and one in Kota Cilegon.
+    let a = analyze(
+        "Puluhan siswa keracunan usai makan siang di sekolah",
+        "Sebanyak 47 siswa SD Negeri 2 Cibeber, Kecamatan Cibeber, Kabupaten Cianjur, \
+         mengalami mual dan muntah setelah menyantap makan siang di sekolah.",
+        "2025-10-14",
+    );
+    let regencies: Vec<&str> = a
+        .locations
+        .iter()
+        .filter_map(|l| l.regency_code.as_deref())
+        .collect();
+    assert!(regencies.contains(&"32.03"), "{regencies:?}");
+    assert!(!regencies.contains(&"36.72"), "{regencies:?}");
+}
