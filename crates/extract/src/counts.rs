@@ -184,10 +184,15 @@ pub fn find_counts(
             (None, Unit::Sample) => continue,
             (None, Unit::Case | Unit::Affected { .. }) => kind_of(Cue::Ill, animal),
             // No kind word in the clause: a count of people or animals in a sentence
-            // about illness or a disease ("111 siswa ... keracunan") is a case count.
+            // about illness or a disease ("111 siswa ... keracunan") is a case count,
+            // unless the sentence is about an intervention ("imunisasi campak untuk 3,2
+            // juta anak", "vaccinated 12,000 children"): then they are its target.
+            (None, _) if in_sentence().any(|c| matches!(c.cue, Cue::Ill | Cue::Outbreak)) => {
+                kind_of(Cue::Ill, animal)
+            }
             (None, _)
-                if in_sentence().any(|c| matches!(c.cue, Cue::Ill | Cue::Outbreak))
-                    || disease_at(sentence.clone()) =>
+                if disease_at(sentence.clone())
+                    && !names_an_intervention(&text[sentence.clone()]) =>
             {
                 kind_of(Cue::Ill, animal)
             }
@@ -224,6 +229,26 @@ pub fn find_counts(
         });
     }
     dedupe(out)
+}
+
+/// Words for a vaccination or prophylaxis campaign, whose figures are the people
+/// reached, not the ill: "118 000 children vaccinated", "a campaign targeting 2
+/// million", "imunisasi campak untuk 3,2 juta anak". The vaccination status of cases
+/// ("six were unvaccinated", "incomplete polio immunization", "belum diimunisasi") is
+/// not one.
+fn names_an_intervention(sentence: &str) -> bool {
+    use std::sync::OnceLock;
+    static RE: OnceLock<regex::Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)(?-u:\b)(?:vaccinated|immuni[sz]ed|doses?|campaigns?|prophylaxis|imunisasi|vaksinasi|kampanye|sasaran|dosis)(?-u:\b)",
+        )
+        .expect("intervention pattern is valid")
+    });
+    re.find_iter(sentence).any(|m| {
+        let before = sentence[..m.start()].trim_end().to_ascii_lowercase();
+        !(before.ends_with("not") || before.ends_with("never") || before.ends_with("been not"))
+    })
 }
 
 /// "a case", "an imported case", "one new death", "the first case", "satu kasus":
@@ -484,8 +509,9 @@ fn unit_after(
                         .take_while(|h| h.span.end + 120 >= at)
                         .find(|h| h.host != "human")
                         .filter(|h| {
-                            let between = &text[h.span.end..at];
-                            !between.contains(['!', '?', '\n']) && !between.contains(". ")
+                            text.get(h.span.end..at).is_some_and(|between| {
+                                !between.contains(['!', '?', '\n']) && !between.contains(". ")
+                            })
                         })
                         .map(|h| h.host.clone())
                 })
@@ -678,27 +704,46 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_disease_between_the_number_and_its_unit() {
-        let text = "The region recorded 8,412 dengue cases and 32 dengue deaths. \
-                    Selangor merekodkan 9,845 kes denggi.";
-        let spans: Vec<Range<usize>> = text
-            .match_indices("dengue")
-            .chain(text.match_indices("kes denggi"))
-            .map(|(i, w)| i..i + w.len())
+    /// Counts in `text`, split into sentences at ". ", with `diseases` marked where
+    /// they are written.
+    fn counts_near_diseases(
+        text: &str,
+        style: NumberStyle,
+        diseases: &[&str],
+    ) -> Vec<(&'static str, Option<u64>)> {
+        let mut sentences = Vec::new();
+        let mut start = 0;
+        for (i, _) in text.match_indices(". ") {
+            sentences.push(start..i + 1);
+            start = i + 2;
+        }
+        sentences.push(start..text.len());
+        let mut spans: Vec<Range<usize>> = diseases
+            .iter()
+            .flat_map(|d| text.match_indices(d).map(|(i, w)| i..i + w.len()))
             .collect();
-        let first = text.find(". ").unwrap() + 1;
-        let found: Vec<(&str, Option<u64>)> = find_counts(
+        spans.sort_by_key(|r| r.start);
+        find_counts(
             text,
-            &[0..first, first + 1..text.len()],
-            &find_numbers(text, NumberStyle::English),
+            &sentences,
+            &find_numbers(text, style),
             &find_cues(text),
             &[],
             &spans,
         )
         .into_iter()
         .map(|c| (c.kind, c.value))
-        .collect();
+        .collect()
+    }
+
+    #[test]
+    fn a_disease_between_the_number_and_its_unit() {
+        let found = counts_near_diseases(
+            "The region recorded 8,412 dengue cases and 32 dengue deaths. \
+             Selangor merekodkan 9,845 kes denggi.",
+            NumberStyle::English,
+            &["dengue", "kes denggi"],
+        );
         assert_eq!(
             found,
             [
@@ -707,6 +752,29 @@ mod tests {
                 ("cases", Some(9845))
             ]
         );
+    }
+
+    #[test]
+    fn the_target_of_a_campaign_is_not_a_case_count() {
+        let found = counts_near_diseases(
+            "Dinkes menggelar imunisasi campak serentak untuk 3,2 juta anak.",
+            NumberStyle::Indonesian,
+            &["campak"],
+        );
+        assert!(found.is_empty(), "{found:?}");
+        let found = counts_near_diseases(
+            "The campaign vaccinated 12,000 children against measles.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert!(found.is_empty(), "{found:?}");
+        // Whether the cases were vaccinated says nothing against their count.
+        let found = counts_near_diseases(
+            "Of these seven children, six were unvaccinated against polio.",
+            NumberStyle::English,
+            &["polio"],
+        );
+        assert_eq!(found, [("cases", Some(7))]);
     }
 
     #[test]

@@ -116,12 +116,11 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase) -> Vec<PlaceEvidence> {
                 .iter()
                 .any(|&(_, ambiguous, demonym)| !ambiguous && !demonym)
         };
-        let before = i > 0
-            && is_country(i - 1)
-            && is_list_gap(&doc.text[candidates[i - 1].span.end..c.span.start]);
+        let gap = |from: usize, to: usize| doc.text.get(from..to).is_some_and(is_list_gap);
+        let before = i > 0 && is_country(i - 1) && gap(candidates[i - 1].span.end, c.span.start);
         let after = i + 1 < candidates.len()
             && is_country(i + 1)
-            && is_list_gap(&doc.text[c.span.end..candidates[i + 1].span.start]);
+            && gap(c.span.end, candidates[i + 1].span.start);
         if before || after {
             candidates[i].country_context = true;
         }
