@@ -50,8 +50,9 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// Revision 2: syndrome tags, `presents_as`, diseases ruled out, pathogen-only reports;
 /// 3: countries in lists and tables, organisations' and laboratories' seats;
 /// 4: "8,412 dengue cases", species carried to "23 ekor mati", kecamatan namesakes,
-/// KLB declarations followed by plans; 5: a campaign's target population is no case count.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+5");
+/// KLB declarations followed by plans; 5: a campaign's target population is no case count;
+/// 6: Vietnamese provinces dissolved in 2025.
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+6");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.

@@ -523,3 +523,21 @@ fn a_kecamatan_with_namesakes_is_the_one_in_the_regency_the_article_names() {
     assert!(regencies.contains(&"32.03"), "{regencies:?}");
     assert!(!regencies.contains(&"36.72"), "{regencies:?}");
 }
+
+#[test]
+fn a_vietnamese_province_dissolved_in_2025_resolves_to_the_merged_one() {
+    let a = analyze(
+        "Vietnam reports a human H5N1 case",
+        "Vietnam has confirmed a human case of avian influenza A(H5N1) in the southern \
+         province of Tien Giang, which merged into Dong Thap in July 2025.",
+        "2025-08-02",
+    );
+    let tien_giang = a
+        .locations
+        .iter()
+        .find(|l| l.mentions.iter().any(|m| m.text == "Tien Giang"))
+        .expect("Tien Giang is found");
+    assert_eq!(tien_giang.name, "Dong Thap");
+    assert_eq!(tien_giang.country, "VNM");
+    assert!(tien_giang.primary);
+}
