@@ -185,14 +185,15 @@ pub fn find_counts(
             (None, Unit::Case | Unit::Affected { .. }) => kind_of(Cue::Ill, animal),
             // No kind word in the clause: a count of people or animals in a sentence
             // about illness or a disease ("111 siswa ... keracunan") is a case count,
-            // unless the sentence is about an intervention ("imunisasi campak untuk 3,2
-            // juta anak", "vaccinated 12,000 children"): then they are its target.
-            (None, _) if in_sentence().any(|c| matches!(c.cue, Cue::Ill | Cue::Outbreak)) => {
-                kind_of(Cue::Ill, animal)
+            // unless the words around it speak of an intervention ("imunisasi campak
+            // untuk 3,2 juta anak", "a campaign targeting 250,000 children"): then they
+            // are its target.
+            (None, _) if names_an_intervention(around(text, sentence, n.start, unit.end())) => {
+                continue;
             }
             (None, _)
-                if disease_at(sentence.clone())
-                    && !names_an_intervention(&text[sentence.clone()]) =>
+                if in_sentence().any(|c| matches!(c.cue, Cue::Ill | Cue::Outbreak))
+                    || disease_at(sentence.clone()) =>
             {
                 kind_of(Cue::Ill, animal)
             }
@@ -229,6 +230,38 @@ pub fn find_counts(
         });
     }
     dedupe(out)
+}
+
+/// The clause around a number and its unit: up to 60 bytes either side, within the
+/// sentence, and not past a conjunction ("57 children, and a vaccination campaign").
+fn around<'t>(text: &'t str, sentence: &Range<usize>, start: usize, end: usize) -> &'t str {
+    const JOINS: &[&str] = &[" and ", " dan ", " serta ", " but ", " while ", ";"];
+    let mut from = start.saturating_sub(60).max(sentence.start);
+    while !text.is_char_boundary(from) {
+        from += 1;
+    }
+    let end = end.max(start);
+    let mut to = (end + 60).min(sentence.end).max(end);
+    while !text.is_char_boundary(to) {
+        to -= 1;
+    }
+    let (Some(before), Some(after)) = (text.get(from..start), text.get(start..to.max(start)))
+    else {
+        return "";
+    };
+    let lower_before = before.to_ascii_lowercase();
+    let cut_before = JOINS
+        .iter()
+        .filter_map(|j| lower_before.rfind(j).map(|i| i + j.len()))
+        .max()
+        .unwrap_or(0);
+    let lower_after = after.to_ascii_lowercase();
+    let cut_after = JOINS
+        .iter()
+        .filter_map(|j| lower_after.find(j))
+        .min()
+        .unwrap_or(after.len());
+    text.get(from + cut_before..start + cut_after).unwrap_or("")
 }
 
 /// Words for a vaccination or prophylaxis campaign, whose figures are the people
@@ -351,6 +384,15 @@ const MODIFIERS: &[&str] = &[
     "acquired",
     "laboratory-confirmed",
     "lab-confirmed",
+    "laboratory",
+    "lab",
+    "clinically",
+    "epidemiologically",
+    "linked",
+    "severe",
+    "active",
+    "sporadic",
+    "travel-associated",
     "confirmed",
     "suspected",
     "probable",
@@ -755,6 +797,16 @@ mod tests {
     }
 
     #[test]
+    fn modifiers_between_the_number_and_the_unit() {
+        let found = counts_near_diseases(
+            "The ministry reported two laboratory confirmed cases of yellow fever.",
+            NumberStyle::English,
+            &["yellow fever"],
+        );
+        assert_eq!(found, [("confirmed", Some(2))]);
+    }
+
+    #[test]
     fn the_target_of_a_campaign_is_not_a_case_count() {
         let found = counts_near_diseases(
             "Dinkes menggelar imunisasi campak serentak untuk 3,2 juta anak.",
@@ -768,6 +820,14 @@ mod tests {
             &["measles"],
         );
         assert!(found.is_empty(), "{found:?}");
+        // The outbreak and its campaign in one sentence: the cases still count.
+        let found = counts_near_diseases(
+            "The measles outbreak has sickened 57 children, and a vaccination campaign \
+             targeting 250,000 children will begin next week.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert_eq!(found, [("cases", Some(57))]);
         // Whether the cases were vaccinated says nothing against their count.
         let found = counts_near_diseases(
             "Of these seven children, six were unvaccinated against polio.",

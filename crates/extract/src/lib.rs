@@ -51,8 +51,9 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// 3: countries in lists and tables, organisations' and laboratories' seats;
 /// 4: "8,412 dengue cases", species carried to "23 ekor mati", kecamatan namesakes,
 /// KLB declarations followed by plans; 5: a campaign's target population is no case count;
-/// 6: Vietnamese provinces dissolved in 2025.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+6");
+/// 6: Vietnamese provinces dissolved in 2025; 7: "two laboratory confirmed cases", and a
+/// campaign is read in the clause around the figure.
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+7");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
