@@ -438,7 +438,16 @@ fn ruled_out_at(doc: &Doc, span: Range<usize>) -> bool {
     while !doc.text.is_char_boundary(from) {
         from += 1;
     }
-    before.is_match(&doc.text[from..span.start])
+    let window = &doc.text[from..span.start];
+    // The pattern needs a negation: most mentions have none before them.
+    static NEGATION: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    let negation = NEGATION.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["not", "bukan"])
+            .expect("negation words build")
+    });
+    negation.is_match(window) && before.is_match(window)
 }
 
 fn mark_primary(diseases: &mut [DiseaseEvidence]) {

@@ -351,9 +351,34 @@ fn names_an_affiliation(doc: &Doc, at: usize) -> bool {
     while !doc.text.is_char_boundary(from) {
         from += 1;
     }
+    let window = &doc.text[from..at];
+    // Most places have none of the words the pattern needs before them: skip it.
+    if !affiliation_words().is_match(window) {
+        return false;
+    }
     // A national laboratory or institute is in the country of the event.
-    re.captures(&doc.text[from..at])
-        .is_some_and(|c| c.get(1).is_none())
+    re.captures(window).is_some_and(|c| c.get(1).is_none())
+}
+
+/// The words that can start an affiliation, to test a window cheaply.
+fn affiliation_words() -> &'static aho_corasick::AhoCorasick {
+    use std::sync::OnceLock;
+    static AC: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "msf",
+                "decins",
+                "doctors",
+                "laborator",
+                "centre",
+                "center",
+                "institut",
+                "cdc",
+            ])
+            .expect("affiliation words build")
+    })
 }
 
 /// What stands between two items of a list of places: separators, conjunctions and
