@@ -235,7 +235,6 @@ pub fn find_counts(
 /// The clause around a number and its unit: up to 60 bytes either side, within the
 /// sentence, and not past a conjunction ("57 children, and a vaccination campaign").
 fn around<'t>(text: &'t str, sentence: &Range<usize>, start: usize, end: usize) -> &'t str {
-    const JOINS: &[&str] = &[" and ", " dan ", " serta ", " but ", " while ", ";"];
     let mut from = start.saturating_sub(60).max(sentence.start);
     while !text.is_char_boundary(from) {
         from += 1;
@@ -245,23 +244,15 @@ fn around<'t>(text: &'t str, sentence: &Range<usize>, start: usize, end: usize) 
     while !text.is_char_boundary(to) {
         to -= 1;
     }
-    let (Some(before), Some(after)) = (text.get(from..start), text.get(start..to.max(start)))
-    else {
-        return "";
-    };
-    let lower_before = before.to_ascii_lowercase();
-    let cut_before = JOINS
-        .iter()
-        .filter_map(|j| lower_before.rfind(j).map(|i| i + j.len()))
-        .max()
-        .unwrap_or(0);
-    let lower_after = after.to_ascii_lowercase();
-    let cut_after = JOINS
-        .iter()
-        .filter_map(|j| lower_after.find(j))
-        .min()
-        .unwrap_or(after.len());
-    text.get(from + cut_before..start + cut_after).unwrap_or("")
+    let joins = crate::clause_joins();
+    let from = joins
+        .find_iter(&text[from..start])
+        .last()
+        .map_or(from, |m| from + m.end());
+    let to = joins
+        .find(&text[start..to])
+        .map_or(to, |m| start + m.start());
+    &text[from..to]
 }
 
 /// Words for a vaccination or prophylaxis campaign, whose figures are the people
@@ -279,8 +270,8 @@ fn names_an_intervention(sentence: &str) -> bool {
         .expect("intervention pattern is valid")
     });
     re.find_iter(sentence).any(|m| {
-        let before = sentence[..m.start()].trim_end().to_ascii_lowercase();
-        !(before.ends_with("not") || before.ends_with("never") || before.ends_with("been not"))
+        let last_word = sentence[..m.start()].split_whitespace().next_back();
+        !last_word.is_some_and(|w| w.eq_ignore_ascii_case("not") || w.eq_ignore_ascii_case("never"))
     })
 }
 

@@ -431,14 +431,7 @@ fn ruled_out_at(doc: &Doc, span: Range<usize>) -> bool {
         )
         .expect("ruled-out pattern is valid")
     });
-    let lo = doc
-        .sentence_index(span.start)
-        .map_or(0, |i| doc.sentences[i].start);
-    let mut from = span.start.saturating_sub(48).max(lo);
-    while !doc.text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &doc.text[from..span.start];
+    let window = doc.text_before(span.start, 48);
     // The pattern needs a negation: most mentions have none before them.
     static NEGATION: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
     let negation = NEGATION.get_or_init(|| {

@@ -75,17 +75,6 @@ fn hedge_regex() -> &'static Regex {
     })
 }
 
-/// A conjunction that starts the next clause.
-fn next_clause_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?-u:\b)(?:dan|serta|lalu|kemudian|sehingga|namun|tetapi|and|then|but)(?-u:\b)",
-        )
-        .expect("clause pattern is valid")
-    })
-}
-
 fn other_meaning_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -153,7 +142,7 @@ fn read_sentence(
     // A hedge in the clause before the phrase, or right after it ("KLB belum ditetapkan"),
     // but not in the next clause ("menetapkan KLB polio dan akan menggelar imunisasi").
     let after_clause = after.split([',', ';', '.']).next().unwrap_or("");
-    let after_clause = next_clause_regex()
+    let after_clause = crate::clause_joins()
         .find(after_clause)
         .map_or(after_clause, |m| &after_clause[..m.start()]);
     let hedged = hedge_regex().is_match(before) || hedge_regex().is_match(after_clause);

@@ -47,12 +47,6 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-/// Revision 2: syndrome tags, `presents_as`, diseases ruled out, pathogen-only reports;
-/// 3: countries in lists and tables, organisations' and laboratories' seats;
-/// 4: "8,412 dengue cases", species carried to "23 ekor mati", kecamatan namesakes,
-/// KLB declarations followed by plans; 5: a campaign's target population is no case count;
-/// 6: Vietnamese provinces dissolved in 2025; 7: "two laboratory confirmed cases", and a
-/// campaign is read in the clause around the figure.
 pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+7");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
@@ -149,6 +143,19 @@ impl Doc<'_> {
             .iter()
             .take_while(|c| c.start <= to)
             .any(|c| c.end >= from && pred(c.cue))
+    }
+
+    /// Up to `max` bytes of text before `at`, within the sentence holding it: the window
+    /// that phrases like "the disease is not …" or "MSF …" are read in.
+    pub fn text_before(&self, at: usize, max: usize) -> &str {
+        let lo = self
+            .sentence_index(at)
+            .map_or(0, |i| self.sentences[i].start);
+        let mut from = at.saturating_sub(max).max(lo);
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        &self.text[from..at]
     }
 
     /// Whether the sentence holding `at` contains a cue satisfying `pred`.
@@ -619,6 +626,16 @@ fn merge_diseases(list: Vec<diseases::DiseaseEvidence>) -> Vec<diseases::Disease
         }
     }
     out
+}
+
+/// Conjunctions (and `;`) that start the next clause: "menetapkan KLB polio dan akan
+/// menggelar imunisasi", "57 children, and a vaccination campaign targeting …".
+pub(crate) fn clause_joins() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"(?i)(?-u:\b)(?:dan|serta|lalu|kemudian|sehingga|namun|tetapi|and|then|but|while)(?-u:\b)|;")
+            .expect("clause pattern is valid")
+    })
 }
 
 /// Cuts `s` to at most `max` bytes, on a character boundary.

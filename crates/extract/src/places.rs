@@ -346,12 +346,7 @@ fn names_an_affiliation(doc: &Doc, at: usize) -> bool {
         )
         .expect("affiliation pattern is valid")
     });
-    let lo = doc.sentence_index(at).map_or(0, |i| doc.sentences[i].start);
-    let mut from = at.saturating_sub(80).max(lo);
-    while !doc.text.is_char_boundary(from) {
-        from += 1;
-    }
-    let window = &doc.text[from..at];
+    let window = doc.text_before(at, 80);
     // Most places have none of the words the pattern needs before them: skip it.
     if !affiliation_words().is_match(window) {
         return false;
