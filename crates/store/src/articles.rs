@@ -312,6 +312,7 @@ impl Batch<'_> {
                 id
             }
         };
+        let keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
         tx.prepare_cached(
             "INSERT INTO article_signatures (article_id, cluster_id, minhash, band_keys)
              VALUES (?1, ?2, ?3, ?4)",
@@ -321,14 +322,13 @@ impl Batch<'_> {
                 id,
                 cluster_id,
                 signature_to_blob(&a.minhash),
-                keys_to_blob(a.band_keys.iter().map(|&(_, key)| key as i64)),
+                keys_to_blob(keys.iter().copied()),
             ])
         })
         .map_err(StoreError::sql("store a MinHash signature"))?;
         self.add_urls(id, a)?;
         // Recorded last, once every row of the article is in: the batch's later articles
         // find it, and the bucket index gets it when the batch commits.
-        let keys: Vec<i64> = a.band_keys.iter().map(|&(_, key)| key as i64).collect();
         self.new_buckets
             .borrow_mut()
             .add(id, &keys, print_of(a.minhash.iter().copied()))?;
