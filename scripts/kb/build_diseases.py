@@ -57,6 +57,7 @@ CATEGORIES = {
     "vector_borne", "respiratory", "enteric", "foodborne", "vaccine_preventable",
     "zoonotic", "viral_haemorrhagic", "bloodborne_sexual", "neglected_tropical",
     "neurological", "skin", "syndrome", "poisoning", "unknown", "animal",
+    "healthcare_associated",
 }
 LANG_KEYS = (("id_", "id"), ("ms", "ms"), ("en", "en"), ("all", "*"))
 FLAGS = {"cs": "case_sensitive", "weak": "weak"}

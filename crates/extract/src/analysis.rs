@@ -23,7 +23,8 @@ pub struct Analysis {
     pub id: String,
     /// ISO 639-1 language (`id`, `en`, `ms`, ...).
     pub language: String,
-    /// Title, when the input has one.
+    /// Title: the input's, or, for an article without one, the headline its URL's last
+    /// path segment spells ([`crate::headline_from_url`]). The clean text starts with it.
     pub title: Option<String>,
     /// Publication date `YYYY-MM-DD`, when known.
     pub published: Option<String>,

@@ -41,6 +41,10 @@ pub struct DiseaseEvidence {
     /// The article rules it out ("the disease is not SARS", "bukan DBD"): it cannot be
     /// what the article is about.
     pub ruled_out: bool,
+    /// The article names it as the cause of the illness it reports ("the aetiological
+    /// agent may be Nipah", "the diagnosis of yellow fever was confirmed"): it is what
+    /// the article is about, however often it is named.
+    pub identified: bool,
 }
 
 /// The written forms of the knowledge base's syndrome tags (see
@@ -113,6 +117,7 @@ impl SyndromeTags {
                         mention_texts: Vec::new(),
                         named_within: Vec::new(),
                         ruled_out: false,
+                        identified: false,
                     });
                     list.len() - 1
                 }
@@ -142,6 +147,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase, tags: &SyndromeTags) -> Vec<Diseas
         strong: bool,
         in_title: bool,
         ruled_out: bool,
+        identified: bool,
         abbreviation_spans: Vec<Range<usize>>,
     }
     let mut by_disease: HashMap<usize, Acc> = HashMap::new();
@@ -174,12 +180,17 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase, tags: &SyndromeTags) -> Vec<Diseas
                     strong: false,
                     in_title: false,
                     ruled_out: false,
+                    identified: false,
                     abbreviation_spans: Vec::new(),
                 }
             });
             acc.ruled_out |= ruled_out_at(doc, m.start..m.end);
+            // Named as the cause, even a bare pathogen name is the subject.
+            let identified = identified_at(doc, m.start..m.end);
+            acc.identified |= identified;
             // "saat pandemi Covid-19": the disease as a time reference, not a subject.
-            let weak = weak || doc.cue_near(m.start..m.start, 4, |c| c == Cue::PandemicEra);
+            let weak = !identified
+                && (weak || doc.cue_near(m.start..m.start, 4, |c| c == Cue::PandemicEra));
             let in_title = m.start < doc.title_end;
             let in_lead = !in_title && m.start < doc.lead_end;
             let mut w = if weak { 0.3 } else { 1.0 };
@@ -217,6 +228,7 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase, tags: &SyndromeTags) -> Vec<Diseas
                     strong: true,
                     in_title,
                     ruled_out: false,
+                    identified: false,
                     abbreviation_spans: Vec::new(),
                 },
             );
@@ -258,10 +270,12 @@ pub fn collect(doc: &Doc, kb: &KnowledgeBase, tags: &SyndromeTags) -> Vec<Diseas
             primary: false,
             named_within: Vec::new(),
             ruled_out: acc.ruled_out,
+            identified: acc.identified,
         });
     }
     let mut out = fold_generic(out, kb, tags);
     mark_primary(&mut out);
+    mark_listed_with_primary(doc, &mut out);
     // After the primary marks, so that the tags do not count as more diseases named.
     tags.find_within(&mut out);
     out
@@ -323,6 +337,7 @@ fn fold_generic(
             list[s].score += score;
             list[s].in_title |= list[g].in_title;
             list[s].ruled_out |= list[g].ruled_out;
+            list[s].identified |= list[g].identified;
         }
     }
     list.into_iter().filter(|d| !d.spans.is_empty()).collect()
@@ -457,10 +472,120 @@ fn mark_primary(diseases: &mut [DiseaseEvidence]) {
         // An article about a disease names it in the headline or more than once, unless
         // it names no other disease at all.
         let named_enough = d.in_title || d.spans.len() >= 2 || strong_count == 1;
-        d.primary = d.strong
-            && !d.ruled_out
-            && named_enough
-            && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3));
+        d.primary = !d.ruled_out
+            && (d.identified
+                || (d.strong
+                    && named_enough
+                    && (d.score >= top * 0.5 || (d.in_title && d.score >= top * 0.3))));
+    }
+}
+
+/// A disease named in the headline or the lead in one list with a disease the article
+/// is about is a subject too: "a suspected triple outbreak of typhoid fever,
+/// shigellosis and cholera", "kasus DBD dan chikungunya", "an outbreak of
+/// cholera/diarrhoea". It must still be named in full and more than once (or in the
+/// headline), so that a list of what tested negative in passing does not qualify.
+fn mark_listed_with_primary(doc: &Doc, diseases: &mut [DiseaseEvidence]) {
+    let mut lead: Vec<(Range<usize>, usize)> = diseases
+        .iter()
+        .enumerate()
+        .flat_map(|(i, d)| {
+            d.spans
+                .iter()
+                .filter(|s| s.start < doc.lead_end)
+                .map(move |s| (s.clone(), i))
+        })
+        .collect();
+    if lead.len() < 2 {
+        return;
+    }
+    lead.sort_by_key(|(s, _)| s.start);
+    let eligible =
+        |d: &DiseaseEvidence| d.strong && !d.ruled_out && (d.in_title || d.spans.len() >= 2);
+    // A list spreads along its items: repeat until nothing changes.
+    loop {
+        let mut changed = false;
+        for pair in lead.windows(2) {
+            let ((a, i), (b, j)) = (&pair[0], &pair[1]);
+            if i == j || b.start < a.end || !is_list_joiner(&doc.text[a.end..b.start]) {
+                continue;
+            }
+            for (from, to) in [(*i, *j), (*j, *i)] {
+                if diseases[from].primary && !diseases[to].primary && eligible(&diseases[to]) {
+                    diseases[to].primary = true;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The text between two items of one list: a comma, a slash, "and", "dan", ...
+fn is_list_joiner(gap: &str) -> bool {
+    let gap = gap.trim();
+    let gap = gap.strip_prefix(',').map_or(gap, str::trim_start);
+    gap.is_empty()
+        || matches!(
+            gap.to_lowercase().as_str(),
+            "/" | "&" | "and" | "dan" | "serta" | "maupun" | "as well as"
+        )
+}
+
+/// The article names this mention as the cause of the illness it reports: "the
+/// causative agent … is a virus from the Arenaviridae family", "the aetiological agent
+/// may be Nipah", "penyebabnya adalah bakteri Salmonella", "cases were confirmed as
+/// shigellosis", "the diagnosis of yellow fever … was confirmed".
+fn identified_at(doc: &Doc, span: Range<usize>) -> bool {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static KEYS: OnceLock<aho_corasick::AhoCorasick> = OnceLock::new();
+    static CAUSE: OnceLock<Regex> = OnceLock::new();
+    static DIAGNOSIS: OnceLock<Regex> = OnceLock::new();
+    let window = doc.text_before(span.start, 160);
+    // Most mentions have none of these words before them: skip the patterns.
+    let keys = KEYS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(["agent", "cause of", "penyebab", " as ", "diagnos"])
+            .expect("cause words build")
+    });
+    if !keys.is_match(window) {
+        return false;
+    }
+    let cause = CAUSE.get_or_init(|| {
+        Regex::new(
+            r"(?ix)
+            (?:
+                (?:
+                    \b(?:causative|aetiological|etiological|aetiologic|etiologic)\s+agent\b[^.;:]{0,120}?
+                  | \bcause\s+of\s+(?:the\s+|this\s+)?(?:outbreak|illness|disease|deaths|cases|epidemic|cluster)\b[^.;:]{0,80}?
+                  | \b(?:agen\s+)?penyebab(?:nya)?\b[^.;:]{0,80}?
+                )
+                \b(?:is|was|are|were|may\s+be|might\s+be|could\s+be|is\s+likely|was\s+likely
+                    |adalah|ialah|yaitu|yakni|merupakan|dipastikan|diduga|diketahui)
+                \s+(?:(?:an?|the)\s+)?(?:[\w-]+\s+){0,4}
+              | \b(?:was|were|has\s+been|have\s+been|is|are)\s+(?:laboratory[\s-])?(?:confirmed|identified|diagnosed)\s+as\s+(?:(?:an?|the)\s+)?
+            )$",
+        )
+        .expect("identification pattern is valid")
+    });
+    if cause.is_match(window) {
+        return true;
+    }
+    // "The diagnosis of yellow fever by culture and PCR was confirmed today": only once
+    // the rest of the sentence confirms it.
+    let diagnosis = DIAGNOSIS.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:diagnosis\s+of|diagnosis|diagnosa)\s+(?:the\s+)?$")
+            .expect("diagnosis pattern is valid")
+    });
+    diagnosis.is_match(window) && {
+        let after = doc.text_after(span.end, 120).to_lowercase();
+        ["confirmed", "dikonfirmasi", "terkonfirmasi", "ditegakkan"]
+            .iter()
+            .any(|w| after.contains(w))
     }
 }
 

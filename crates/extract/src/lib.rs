@@ -47,7 +47,7 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+7");
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+8");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
@@ -158,6 +158,19 @@ impl Doc<'_> {
         &self.text[from..at]
     }
 
+    /// Up to `max` bytes of the sentence holding `at`, from `at` on.
+    pub fn text_after(&self, at: usize, max: usize) -> &str {
+        let hi = self
+            .sentence_index(at.saturating_sub(1))
+            .map_or(self.text.len(), |i| self.sentences[i].end)
+            .max(at);
+        let mut to = (at + max).min(hi);
+        while !self.text.is_char_boundary(to) {
+            to -= 1;
+        }
+        &self.text[at..to]
+    }
+
     /// Whether the sentence holding `at` contains a cue satisfying `pred`.
     pub fn sentence_has_cue(&self, at: usize, pred: impl Fn(Cue) -> bool) -> bool {
         let Some(i) = self.sentence_index(at) else {
@@ -203,11 +216,16 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, options: &AnalyzeOptions) -> Analysis {
         let kb = self.kb;
         let body = truncate(&article.text, MAX_INPUT_BYTES);
+        let url_headline = match article.title.as_deref() {
+            Some(t) if !t.trim().is_empty() => None,
+            _ => article.url.as_deref().and_then(headline_from_url),
+        };
         let title = article
             .title
             .as_deref()
             .map(|t| truncate(t, 4096))
-            .filter(|t| !t.trim().is_empty());
+            .filter(|t| !t.trim().is_empty())
+            .or(url_headline.as_deref());
         let clean = waspada_text::clean_article(title, body);
         let text = clean.text.as_str();
 
@@ -638,6 +656,68 @@ pub(crate) fn clause_joins() -> &'static Regex {
     })
 }
 
+/// A headline made of the words of a URL's last path segment, for an article that comes without a
+/// title: news sites write the headline into the address ("/d-7076140/kasus-dbd-melonjak-
+/// di-bogor", "/2014_06_18_ebola-en"). Numbers, ids, file extensions and language tags
+/// are dropped; an address with no words left ("/item/2025-DON550", "?id=12"), or only a
+/// section name ("/article"), gives none.
+pub fn headline_from_url(url: &str) -> Option<String> {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    // Without a scheme, the address still starts with its host.
+    let rest = path.split_once("://").map_or(path, |(_, rest)| rest);
+    let path = rest.split_once('/').map_or("", |(_, p)| p);
+    let segment = path.rsplit('/').find(|s| !s.is_empty())?;
+    let segment = segment
+        .strip_suffix(".html")
+        .or_else(|| segment.strip_suffix(".htm"))
+        .or_else(|| segment.strip_suffix(".php"))
+        .unwrap_or(segment);
+    const NOT_HEADLINE: &[&str] = &["en", "id", "ms", "amp", "index", "html", "print"];
+    let words: Vec<&str> = segment
+        .split(['-', '_', '+', '.'])
+        .filter(|w| {
+            !w.is_empty()
+                && w.chars().all(char::is_alphabetic)
+                && !NOT_HEADLINE.contains(&w.to_ascii_lowercase().as_str())
+        })
+        .collect();
+    // A lone word is a section ("/article", "/berita") unless a date or an id stands
+    // beside it in the same segment ("2014_06_18_ebola").
+    let dated = segment.chars().any(|c| c.is_ascii_digit());
+    if words.is_empty()
+        || words.iter().all(|w| w.chars().count() < 3)
+        || (words.len() < 2 && !dated)
+    {
+        return None;
+    }
+    // Written as a headline is: names capitalised (the gazetteer wants "Garut", not
+    // "garut"), the small words not.
+    const SMALL: &[&str] = &[
+        "di", "ke", "dari", "dan", "yang", "untuk", "pada", "of", "in", "the", "and", "at", "on",
+        "for", "to", "a",
+    ];
+    let headline: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            // An abbreviation the address keeps in capitals stays so ("kasus-DBD-naik").
+            if w.chars().count() > 1 && w.chars().all(char::is_uppercase) {
+                return w.to_string();
+            }
+            let w = w.to_lowercase();
+            if i > 0 && SMALL.contains(&w.as_str()) {
+                return w;
+            }
+            let mut chars = w.chars();
+            chars
+                .next()
+                .map(|c| c.to_uppercase().chain(chars).collect())
+                .unwrap_or_default()
+        })
+        .collect();
+    Some(headline.join(" "))
+}
+
 /// Cuts `s` to at most `max` bytes, on a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
@@ -682,6 +762,45 @@ mod tests {
         assert!(find_dateline(t, 0).is_some());
         let t = "Warga desa itu - kata dia - sakit";
         assert!(find_dateline(t, 0).is_none());
+    }
+
+    #[test]
+    fn headlines_come_from_the_last_path_segment_of_a_url() {
+        let cases = [
+            (
+                "https://health.example.id/berita/d-7076140/wabah-difteri-di-garut",
+                Some("Wabah Difteri di Garut"),
+            ),
+            (
+                "https://www.example.org/csr/don/2014_06_18_ebola-en/",
+                Some("Ebola"),
+            ),
+            (
+                "http://example.com/read/2024/03/05/kasus-DBD-naik.html?utm=x",
+                Some("Kasus DBD Naik"),
+            ),
+            ("https://www.example.int/news/item/2025-DON550", None),
+            ("https://example.com/article?id=12", None),
+            ("https://example.com/", None),
+            ("example.com", None),
+            ("example.com/berita/campak-merebak", Some("Campak Merebak")),
+            ("", None),
+        ];
+        for (url, want) in cases {
+            assert_eq!(headline_from_url(url).as_deref(), want, "{url}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn a_url_headline_is_words_or_nothing(url in "\\PC{0,80}") {
+            if let Some(h) = headline_from_url(&url) {
+                proptest::prop_assert!(!h.is_empty());
+                for w in h.split(' ') {
+                    proptest::prop_assert!(!w.is_empty() && w.chars().all(char::is_alphabetic));
+                }
+            }
+        }
     }
 
     #[test]

@@ -541,3 +541,123 @@ fn a_vietnamese_province_dissolved_in_2025_resolves_to_the_merged_one() {
     assert_eq!(tien_giang.country, "VNM");
     assert!(tien_giang.primary);
 }
+
+#[test]
+fn a_disease_listed_with_the_subject_in_the_lead_is_a_subject_too() {
+    let lead = "The Ministry of Health declared a suspected triple outbreak of typhoid fever, \
+                shigellosis and cholera in Kayes region on 3 May. A total of 640 suspected \
+                cases and 12 deaths have been reported. ";
+    let body = "Typhoid fever accounts for most cases: 410 suspected typhoid fever cases. \
+                Cholera was confirmed in 31 samples, and cholera treatment centres have \
+                opened. Typhoid fever and cholera vaccines are being deployed. Cholera \
+                cases are rising in two districts. Shigellosis was confirmed in 9 samples.";
+    let a = analyze("Outbreak in Kayes", &format!("{lead}{body}"), "2023-05-10");
+    let mut primary = primary_diseases(&a);
+    primary.sort();
+    assert_eq!(primary, ["cholera", "shigellosis", "typhoid_fever"]);
+
+    // The same mentions, but the list is not in the lead: shigellosis is a side note.
+    let b = analyze(
+        "Outbreak in Kayes",
+        &format!(
+            "A total of 640 suspected cases and 12 deaths have been reported in Kayes \
+             region. {body} Samples were also tested for typhoid fever, shigellosis and \
+             cholera in the capital."
+        ),
+        "2023-05-10",
+    );
+    assert!(!primary_diseases(&b).contains(&"shigellosis".to_string()));
+}
+
+#[test]
+fn the_disease_named_as_the_cause_is_the_subject() {
+    let a = analyze(
+        "Encephalitis cluster in Meherpur",
+        "An outbreak of a severe encephalitic illness killed 9 of 28 patients in April. \
+         Serological tests on clinical samples suggest that the aetiological agent may be \
+         Nipah or a closely related virus.",
+        "2002-08-30",
+    );
+    assert_eq!(primary_diseases(&a), ["nipah"]);
+
+    let b = analyze(
+        "Traveller dies after fever",
+        "A man hospitalised with suspected haemorrhagic fever after a trip to Côte \
+         d'Ivoire died on 6 August. Tests for Ebola, Lassa fever and malaria were \
+         negative. The diagnosis of yellow fever by culture and PCR was confirmed today.",
+        "1999-08-06",
+    );
+    assert!(primary_diseases(&b).contains(&"yellow_fever".to_string()));
+    assert!(!primary_diseases(&b).contains(&"ebola".to_string()));
+
+    // A diagnosis still pending names no cause.
+    let c = analyze(
+        "Fever cluster in a boarding school",
+        "Forty pupils have fallen ill with fever and rash. Influenza was confirmed in 30 \
+         of them and influenza cases keep rising. The diagnosis of measles is still being \
+         investigated.",
+        "2024-02-01",
+    );
+    assert!(!primary_diseases(&c).contains(&"measles".to_string()));
+
+    let d = analyze(
+        "Puluhan warga Desa Sukamaju diare",
+        "Sebanyak 46 warga mengalami diare dan demam sejak Senin. Hasil pemeriksaan \
+         laboratorium menunjukkan penyebabnya adalah bakteri Shigella dari sumur warga.",
+        "2024-05-02",
+    );
+    assert_eq!(primary_diseases(&d), ["shigellosis"]);
+}
+
+#[test]
+fn a_resistant_hospital_bacterium_is_a_disease_of_its_own() {
+    let a = analyze(
+        "Surgical site infections after procedures abroad",
+        "A total of 20 cases of carbapenem-resistant Pseudomonas aeruginosa (CRPA) \
+         infection have been identified in patients who had surgery at one hospital. \
+         Thirteen were hospitalized. Patients were advised to be tested for hepatitis B, \
+         hepatitis C and HIV. P. aeruginosa isolates carried the VIM gene.",
+        "2019-03-05",
+    );
+    assert_eq!(primary_diseases(&a), ["pseudomonas_infection"]);
+    let d = a.diseases.iter().find(|d| d.primary).unwrap();
+    assert_eq!(d.icd10.as_deref(), Some("B96"));
+}
+
+#[test]
+fn an_article_without_a_title_takes_its_headline_from_its_url() {
+    let article = Article {
+        id: "t".into(),
+        title: None,
+        url: Some("https://health.example.id/berita/d-7076140/wabah-difteri-di-sumenep".into()),
+        text: "Dinas Kesehatan mencatat 12 kasus dan 2 anak meninggal sejak Januari. \
+               Vaksinasi ulang digelar di sekolah."
+            .into(),
+        published: Some("2024-01-20".into()),
+        ..Default::default()
+    };
+    let options = waspada_extract::AnalyzeOptions {
+        with_text: true,
+        ..Default::default()
+    };
+    let a = Analyzer::embedded().analyze_with(&article, &options);
+    assert_eq!(a.title.as_deref(), Some("Wabah Difteri di Sumenep"));
+    assert_eq!(primary_diseases(&a), ["diphtheria"]);
+    assert_eq!(primary_regencies(&a), ["35.29"]);
+    // Offsets still point into the clean text, which now starts with the headline.
+    let clean: Vec<char> = a.clean_text.as_deref().unwrap().chars().collect();
+    for m in &a.diseases[0].mentions {
+        let said: String = clean[m.start..m.end].iter().collect();
+        assert_eq!(said, m.text);
+    }
+
+    // A title given with the article wins over the address.
+    let titled = Article {
+        title: Some("Campak merebak di Sumenep".into()),
+        ..article
+    };
+    assert_eq!(
+        Analyzer::embedded().analyze(&titled).title.as_deref(),
+        Some("Campak merebak di Sumenep")
+    );
+}

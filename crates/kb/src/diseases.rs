@@ -35,8 +35,9 @@ pub struct Disease {
     pub hosts: Vec<String>,
     /// Grouping for analysts: `vector_borne`, `respiratory`, `enteric`, `foodborne`,
     /// `vaccine_preventable`, `zoonotic`, `viral_haemorrhagic`, `bloodborne_sexual`,
-    /// `neglected_tropical`, `neurological`, `skin`, `syndrome`, `poisoning`, `unknown`,
-    /// `animal` (every animal-only disease).
+    /// `neglected_tropical`, `neurological`, `skin`, `syndrome`, `poisoning`,
+    /// `healthcare_associated` (resistant hospital organisms), `unknown`, `animal` (every
+    /// animal-only disease).
     pub category: String,
     /// Listed among the SKDR (Indonesia's early-warning system) syndromes/diseases.
     #[serde(default)]
