@@ -149,6 +149,28 @@ pub fn find_counts(
             .iter()
             .filter(|c| c.end <= clause_end)
             .collect();
+        // A kind word that goes with the previous figure is that figure's: in "412 kasus
+        // dengan 5 kematian, Kabupaten Sukabumi 230 kasus" the deaths are the 5, and the
+        // 230 are cases.
+        let in_clause: Vec<&CueMatch> = match i.checked_sub(1).map(|p| numbers[p]) {
+            Some(prev) if prev.end >= sentence.start => {
+                let prev_end = unit_after(text, prev.end, cues, hosts, diseases)
+                    .map_or(prev.end, |u| u.end().max(prev.end));
+                let n_end = unit.end().max(n.end);
+                in_clause
+                    .into_iter()
+                    .filter(|c| {
+                        let owned_by_prev = is_kind(c.cue)
+                            && c.end <= n.start
+                            && (c.end <= prev_end
+                                || after_distance(text, prev_end, c)
+                                    < distance(text, c, n.start, n_end));
+                        !owned_by_prev
+                    })
+                    .collect()
+            }
+            _ => in_clause,
+        };
         let in_sentence = || {
             within(cues, sentence.clone())
                 .iter()
@@ -176,8 +198,8 @@ pub fn find_counts(
                 .filter(|c| c.start > n.end && is_kind(c.cue) && c.cue != Cue::Ill)
                 .map(|c| c.cue)
                 .next()
-                .or_else(|| nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end))),
-            _ => nearest_kind_cue(&in_clause, n.start, unit.end().max(n.end)),
+                .or_else(|| nearest_kind_cue(text, &in_clause, n.start, unit.end().max(n.end))),
+            _ => nearest_kind_cue(text, &in_clause, n.start, unit.end().max(n.end)),
         };
         let kind = match (kind_cue, &unit) {
             (Some(cue), _) => kind_of(cue, animal),
@@ -204,7 +226,7 @@ pub fn find_counts(
         let cue_span = in_clause
             .iter()
             .filter(|c| is_kind(c.cue))
-            .min_by_key(|c| distance(c, n.start, unit_end))
+            .min_by_key(|c| distance(text, c, n.start, unit_end))
             .map(|c| c.start..c.end);
         let span = match cue_span {
             Some(c) => c.start.min(n.start)..c.end.max(unit_end),
@@ -619,21 +641,36 @@ fn kind_of(cue: Cue, animal: bool) -> &'static str {
     }
 }
 
-fn distance(c: &CueMatch, start: usize, end: usize) -> usize {
+fn distance(text: &str, c: &CueMatch, start: usize, end: usize) -> usize {
     if c.start >= end {
         c.start - end
     } else {
         // Kind words before the number count slightly farther: "9 orang meninggal"
-        // should beat "korban keracunan, 9 orang meninggal".
-        start.saturating_sub(c.end) + 2
+        // should beat "korban keracunan, 9 orang meninggal". Across a comma they count
+        // farther still: in "123 Siswa Keracunan MBG, 30 Siswa Jalani Rawat Inap" the 30
+        // are what follows them.
+        let gap = start.saturating_sub(c.end);
+        let comma = text
+            .get(c.end..start)
+            .is_some_and(|between| between.contains(','));
+        gap + if comma { 12 } else { 2 }
     }
 }
 
-fn nearest_kind_cue(clause: &[&CueMatch], start: usize, end: usize) -> Option<Cue> {
+/// How far a kind word lies after a figure ending at `from`; across a comma it counts
+/// farther, as in [`distance`].
+fn after_distance(text: &str, from: usize, c: &CueMatch) -> usize {
+    let comma = text
+        .get(from..c.start)
+        .is_some_and(|between| between.contains(','));
+    c.start.saturating_sub(from) + if comma { 12 } else { 0 }
+}
+
+fn nearest_kind_cue(text: &str, clause: &[&CueMatch], start: usize, end: usize) -> Option<Cue> {
     clause
         .iter()
         .filter(|c| is_kind(c.cue))
-        .min_by_key(|c| distance(c, start, end))
+        .min_by_key(|c| distance(text, c, start, end))
         .map(|c| c.cue)
 }
 
@@ -703,6 +740,51 @@ mod tests {
             vec![
                 ("cases", Some(111), "human".into()),
                 ("hospitalized", Some(55), "human".into())
+            ]
+        );
+        // A headline's second clause: the 30 are what follows them, not the poisoning
+        // before the comma.
+        assert_eq!(
+            counts(
+                "123 Siswa di Kebumen Diduga Keracunan MBG, 30 Siswa Jalani Rawat Inap",
+                &[]
+            ),
+            vec![
+                ("cases", Some(123), "human".into()),
+                ("hospitalized", Some(30), "human".into())
+            ]
+        );
+        // Each figure keeps its own kind word: the deaths are the 5, not the next 230.
+        assert_eq!(
+            counts(
+                "Kabupaten Bogor mencatat 412 kasus dengan 5 kematian, Kabupaten Sukabumi \
+                 230 kasus, dan Kota Depok 198 kasus",
+                &[]
+            ),
+            vec![
+                ("cases", Some(412), "human".into()),
+                ("deaths", Some(5), "human".into()),
+                ("cases", Some(230), "human".into()),
+                ("cases", Some(198), "human".into())
+            ]
+        );
+        assert_eq!(
+            counts(
+                "Di Garut 9 kasus dan 2 anak meninggal, di Tasikmalaya 5 kasus",
+                &[]
+            ),
+            vec![
+                ("cases", Some(9), "human".into()),
+                ("deaths", Some(2), "human".into()),
+                ("cases", Some(5), "human".into())
+            ]
+        );
+        // Predicate first, after a comma: the 3 died.
+        assert_eq!(
+            counts("Dari 50 pasien yang dirawat, meninggal 3 orang", &[]),
+            vec![
+                ("hospitalized", Some(50), "human".into()),
+                ("deaths", Some(3), "human".into())
             ]
         );
         assert_eq!(
