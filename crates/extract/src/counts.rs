@@ -171,6 +171,24 @@ pub fn find_counts(
             }
             _ => in_clause,
         };
+        // With a case noun of its own ("70 cases"), a figure takes a kind word before it
+        // only from its own phrase ("kematian 3.380 kasus"), not across punctuation
+        // ("the distribution of cases and deaths is as follows: Conakry, 70 cases").
+        let in_clause: Vec<&CueMatch> =
+            if matches!(unit, Unit::Case | Unit::Affected { kind: None, .. }) {
+                in_clause
+                    .into_iter()
+                    .filter(|c| {
+                        !(is_kind(c.cue)
+                            && c.end <= n.start
+                            && text
+                                .get(c.end..n.start)
+                                .is_some_and(|between| between.contains([',', ':', ';'])))
+                    })
+                    .collect()
+            } else {
+                in_clause
+            };
         let in_sentence = || {
             within(cues, sentence.clone())
                 .iter()
@@ -778,6 +796,18 @@ mod tests {
                 ("deaths", Some(2), "human".into()),
                 ("cases", Some(5), "human".into())
             ]
+        );
+        // A table after a heading that names deaths: the figures are cases.
+        assert_eq!(
+            counts(
+                "The distribution of cases and deaths is as follows: Conakry, 70 cases",
+                &[]
+            ),
+            vec![("cases", Some(70), "human".into())]
+        );
+        assert_eq!(
+            counts("Jumlah kematian 3.380 kasus", &[]),
+            vec![("deaths", Some(3380), "human".into())]
         );
         // Predicate first, after a comma: the 3 died.
         assert_eq!(
