@@ -305,13 +305,29 @@ fn names_an_intervention(sentence: &str) -> bool {
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)(?-u:\b)(?:vaccinated|immuni[sz]ed|doses?|campaigns?|prophylaxis|imunisasi|vaksinasi|kampanye|sasaran|dosis)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:vaccinated|vaccinations?|immuni[sz]ed|immuni[sz]ations?|doses?|campaigns?|prophylaxis|imunisasi|vaksinasi|kampanye|sasaran|dosis)(?-u:\b)",
         )
         .expect("intervention pattern is valid")
     });
+    // The vaccination status of cases is no campaign: "six were not vaccinated",
+    // "only one had incomplete polio immunization", "belum pernah imunisasi".
+    const STATUS: &[&str] = &[
+        "not",
+        "never",
+        "no",
+        "incomplete",
+        "without",
+        "tidak",
+        "belum",
+        "pernah",
+        "riwayat",
+    ];
     re.find_iter(sentence).any(|m| {
-        let last_word = sentence[..m.start()].split_whitespace().next_back();
-        !last_word.is_some_and(|w| w.eq_ignore_ascii_case("not") || w.eq_ignore_ascii_case("never"))
+        !sentence[..m.start()]
+            .split_whitespace()
+            .rev()
+            .take(3)
+            .any(|w| STATUS.iter().any(|s| w.eq_ignore_ascii_case(s)))
     })
 }
 
@@ -573,8 +589,9 @@ fn unit_after(
                     h.span.start >= cue.end && h.span.start <= cue.end + 24 && h.host != "human"
                 })
                 .map(|h| h.host.clone())
-                // "468 ekor sapi terjangkit dan 23 ekor mati": the species named last in
-                // the sentence.
+                // "468 ekor sapi terjangkit dan 23 ekor mati", "56 ekor sapi terjangkit PMK.
+                // Tiga ekor di antaranya mati": the species named last, in this sentence
+                // or the one before, within the paragraph.
                 .or_else(|| {
                     hosts[..hi]
                         .iter()
@@ -583,7 +600,8 @@ fn unit_after(
                         .find(|h| h.host != "human")
                         .filter(|h| {
                             text.get(h.span.end..at).is_some_and(|between| {
-                                !between.contains(['!', '?', '\n']) && !between.contains(". ")
+                                !between.contains(['!', '?', '\n'])
+                                    && between.matches(". ").count() <= 1
                             })
                         })
                         .map(|h| h.host.clone())
@@ -931,6 +949,19 @@ mod tests {
             &["measles"],
         );
         assert_eq!(found, [("cases", Some(57))]);
+        let found = counts_near_diseases(
+            "Officials launched a vaccination drive targeting 300,000 children after 18 \
+             measles deaths.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert_eq!(found, [("deaths", Some(18))]);
+        let found = counts_near_diseases(
+            "Of these seven children, only one had incomplete polio immunization.",
+            NumberStyle::English,
+            &["polio"],
+        );
+        assert_eq!(found, [("cases", Some(7))]);
         // Whether the cases were vaccinated says nothing against their count.
         let found = counts_near_diseases(
             "Of these seven children, six were unvaccinated against polio.",

@@ -47,7 +47,7 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+11");
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+12");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
@@ -369,9 +369,10 @@ impl Analyzer {
             raw_counts.iter().filter(|c| pred(c)).count()
         };
         // A hedged round number ("sekitar 1.000 orang") usually gives the scale of
-        // something else; a vague one ("ratusan siswa keracunan") is a classic early report.
+        // something else; a hedged exact one ("sedikitnya 45 warga") is a tally, and a
+        // vague one ("ratusan siswa keracunan") is a classic early report.
         let figure_counts = |c: &counts::RawCount| {
-            !(c.approximate && c.value.is_some() && !c.affected_unit)
+            !(c.approximate && c.value.is_some_and(|v| v % 10 == 0) && !c.affected_unit)
                 && (c.affected_unit
                     || c.kind != "cases"
                     || doc

@@ -661,3 +661,27 @@ fn an_article_without_a_title_takes_its_headline_from_its_url() {
         Some("Campak merebak di Sumenep")
     );
 }
+
+#[test]
+fn animals_counted_in_the_next_sentence_keep_their_species() {
+    let a = analyze(
+        "Puluhan sapi di Lamongan terjangkit PMK",
+        "Sebanyak 56 ekor sapi di Kecamatan Sukodadi terjangkit penyakit mulut dan kuku \
+         (PMK). Tiga ekor di antaranya mati. Petugas menyemprotkan disinfektan.",
+        "2022-05-12",
+    );
+    let dead = a.counts.iter().find(|c| c.kind == "animals_dead").unwrap();
+    assert_eq!((dead.value, dead.species.as_str()), (Some(3), "cattle"));
+}
+
+#[test]
+fn a_hedged_exact_tally_is_a_case_figure() {
+    let a = analyze(
+        "Kasus chikungunya merebak di Bekasi",
+        "Sedikitnya 45 warga Kelurahan Sumur Batu, Kecamatan Bantargebang, Kota Bekasi, \
+         mengalami demam dan nyeri sendi yang diduga chikungunya. Puskesmas setempat telah \
+         melakukan pengasapan.",
+        "2024-02-14",
+    );
+    assert!(a.relevance.is_outbreak_report, "{:?}", a.relevance);
+}
