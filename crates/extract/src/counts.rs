@@ -112,6 +112,7 @@ pub fn find_counts(
     };
     let mut out = Vec::new();
     singular_counts(text, &mut out);
+    singular_people(text, &mut out);
     // Ages, times, percentages and money are never counts, and must not cut a
     // clause either: "Seorang anak berusia 10 tahun meninggal" is one death.
     let numbers: Vec<&NumberMention> = numbers
@@ -373,6 +374,60 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
             span: m.start()..m.end(),
             at: m.start(),
             affected_unit: true,
+        });
+    }
+}
+
+/// "A 53-year-old man in Mukdahan province died of anthrax", "a child tested positive":
+/// one person, written in English without a number. The verb later in the clause says
+/// what befell them; without one, it is no count. "A person" is left out: it is the
+/// generic person of background text ("contact with a person who is sick or has died").
+fn singular_people(text: &str, out: &mut Vec<RawCount>) {
+    use std::sync::OnceLock;
+    static PERSON: OnceLock<regex::Regex> = OnceLock::new();
+    static FATE: OnceLock<regex::Regex> = OnceLock::new();
+    let person = PERSON.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)(?-u:\b)(?:a|an|one)\s+(?:\d{1,3}[- ](?:year|month)s?[- ]old\s+)?(?:man|woman|boy|girl|child|patient|farmer|resident|villager|worker|infant|baby|toddler|student|pupil|teenager|traveller|traveler|pilgrim)(?-u:\b)",
+        )
+        .expect("singular person pattern is valid")
+    });
+    let fate = FATE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^[^.;!?]{0,100}?(?-u:\b)(?:(?P<death>died|dies|has\s+died|succumbed|was\s+killed)|(?P<hosp>was\s+(?:hospitali[sz]ed|admitted))|(?P<case>tested\s+positive|was\s+(?:infected|confirmed|diagnosed)|contracted|fell\s+ill|became\s+ill))(?-u:\b)",
+        )
+        .expect("fate pattern is valid")
+    });
+    for m in person.find_iter(text) {
+        let after = &text[m.end()..];
+        let Some(caps) = fate.captures(after) else {
+            continue;
+        };
+        let verb = ["death", "hosp", "case"]
+            .iter()
+            .find_map(|g| caps.name(g))
+            .expect("one fate group matches");
+        // "... and another clause": the verb must belong to this person.
+        let between = &after[..verb.start()];
+        if crate::clause_joins().is_match(between) && !between.contains("who") {
+            continue;
+        }
+        let kind = if caps.name("death").is_some() {
+            "deaths"
+        } else if caps.name("hosp").is_some() {
+            "hospitalized"
+        } else {
+            "cases"
+        };
+        out.push(RawCount {
+            kind,
+            value: Some(1),
+            approximate: false,
+            species: "human".into(),
+            cumulative: false,
+            span: m.start()..m.end() + verb.end(),
+            at: m.start(),
+            affected_unit: false,
         });
     }
 }
@@ -790,6 +845,17 @@ mod tests {
                 ("hospitalized", Some(30), "human".into())
             ]
         );
+        // Those who sought care were ill.
+        assert_eq!(
+            counts(
+                "Sebanyak 124 orang berobat ke puskesmas dan 17 di antaranya dirawat inap",
+                &[]
+            ),
+            vec![
+                ("cases", Some(124), "human".into()),
+                ("hospitalized", Some(17), "human".into())
+            ]
+        );
         // Each figure keeps its own kind word: the deaths are the 5, not the next 230.
         assert_eq!(
             counts(
@@ -842,6 +908,31 @@ mod tests {
                 ("hospitalized", Some(55), "human".into())
             ]
         );
+    }
+
+    #[test]
+    fn one_person_written_without_a_number() {
+        assert_eq!(
+            counts(
+                "A 53-year-old man in Mukdahan province died of anthrax after eating raw beef.",
+                &[]
+            ),
+            vec![("deaths", Some(1), "human".into())]
+        );
+        assert_eq!(
+            counts(
+                "A child who attended the party tested positive for measles.",
+                &[]
+            ),
+            vec![("cases", Some(1), "human".into())]
+        );
+        // No fate, or the verb belongs to another clause: no count.
+        assert!(counts("A man told reporters the water was clean.", &[]).is_empty());
+        let c = counts(
+            "A farmer sold the cattle and the buyer later died of anthrax.",
+            &[],
+        );
+        assert!(c.is_empty(), "{c:?}");
     }
 
     #[test]

@@ -125,6 +125,8 @@ const CUES: &[(&str, Cue)] = &[
     ("mual", Cue::Ill),
     ("muntah", Cue::Ill),
     ("digigit", Cue::Ill),
+    // "124 orang berobat ke puskesmas": they sought care, so they are ill.
+    ("berobat", Cue::Ill),
     ("infected", Cue::Ill),
     ("ill", Cue::Ill),
     ("sick", Cue::Ill),
