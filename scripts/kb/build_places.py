@@ -543,6 +543,14 @@ def build_asean(geonames: list[dict]) -> tuple[list[dict], dict]:
                 a.add(fold(n), bare_tier(fold(n), SHORT_ABROAD))
         for alias, tier in extra_aliases[(cc, a1)]:
             a.add(alias, tier if tier != PLAIN else bare_tier(alias, SHORT_ABROAD), force=True)
+        # The level word settles a bare name that needs context ("Takeo" is also a
+        # given name; "Takeo province", "Provinsi Takeo" are not).
+        for n in {display, clean_admin1(raw)}:
+            for form in (f"{n} Province", f"Province of {n}", f"Provinsi {n}"):
+                a.add(form)
+            if cc == "MY":
+                for form in (f"{n} State", f"Negeri {n}", f"negeri {n}"):
+                    a.add(form)
         place = {"code": f"{iso3}:{a1}", "name": display, "level": "province", "country": iso3, "parent": None, "_aliases": a}
         if (cc, a1) in capitals:
             cap = find_city(cc, a1, capitals[(cc, a1)])

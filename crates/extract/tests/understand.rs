@@ -685,3 +685,21 @@ fn a_hedged_exact_tally_is_a_case_figure() {
     );
     assert!(a.relevance.is_outbreak_report, "{:?}", a.relevance);
 }
+
+#[test]
+fn a_level_word_settles_an_asean_province_named_like_a_person() {
+    // "Takeo" alone is also a given name; "Takeo province" is a place.
+    let a = analyze(
+        "Cambodia reports H5N1 death",
+        "A 3-year-old boy from Takeo province has died of H5N1 avian influenza, the \
+         Ministry of Health said.",
+        "2024-07-07",
+    );
+    assert!(
+        a.locations.iter().any(|l| l.name == "Takeo" && l.primary),
+        "{:#?}",
+        a.locations
+    );
+    let dead = a.counts.iter().find(|c| c.kind == "deaths").unwrap();
+    assert_eq!(dead.value, Some(1));
+}
