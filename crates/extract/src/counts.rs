@@ -333,12 +333,13 @@ fn names_an_intervention(sentence: &str) -> bool {
 }
 
 /// "a case", "an imported case", "one new death", "the first case", "satu kasus":
-/// a single case written without a digit.
+/// a single case written without a digit. An ordinal ("the 14th case", "the fifth
+/// human case") is the running total.
 fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)(?-u:\b)(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|previously|reported|WHO|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:an?|one|first|satu|sebuah|(?P<ord>\d{1,6})(?:st|nd|rd|th|rd)|(?P<ordword>second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth))\s+(?:(?:new|additional|imported|confirmed|laboratory-confirmed|fatal|human|secondary|autochthonous|locally[- ]acquired|probable|suspect|suspected|previously|reported|WHO|baru|positif)\s*,?\s+){0,3}(?P<unit>case|death|kasus|kematian)(?-u:\b)",
         )
         .expect("singular count pattern is valid")
     });
@@ -354,7 +355,35 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
         // "the country's 14th case": the 14th so far.
         let ordinal = caps
             .name("ord")
-            .and_then(|o| o.as_str().parse::<u64>().ok());
+            .and_then(|o| o.as_str().parse::<u64>().ok())
+            .or_else(|| {
+                let word = caps.name("ordword")?.as_str().to_ascii_lowercase();
+                let at = [
+                    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+                    "tenth",
+                ]
+                .iter()
+                .position(|w| *w == word)?;
+                Some(at as u64 + 2)
+            });
+        // "The second case is a 45-year-old woman" enumerates; "the country's fifth
+        // human case this year" is a running total. An ordinal word counts only as the
+        // latter: after a possessive, or before "this year", "so far", "to date".
+        if caps.name("ordword").is_some() {
+            let before = text[..m.start()].trim_end();
+            let mut end = text.len().min(m.end() + 48);
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let after = text[m.end()..end].to_ascii_lowercase();
+            let possessive = before.ends_with("'s") || before.ends_with("\u{2019}s");
+            let so_far = ["this year", "so far", "to date", "since"]
+                .iter()
+                .any(|w| after.contains(w));
+            if !possessive && !so_far {
+                continue;
+            }
+        }
         let whole = m.as_str().to_ascii_lowercase();
         let kind = if unit == "death" || unit == "kematian" || whole.contains("fatal") {
             "deaths"
@@ -1112,6 +1141,11 @@ mod tests {
             counts("confirmed the country's 14th case of human infection", &[]),
             vec![("cases", Some(14), "human".into())]
         );
+        assert_eq!(
+            counts("the country's fifth human case this year", &[]),
+            vec![("cases", Some(5), "human".into())]
+        );
+        assert!(counts("The second case is a woman from Riyadh.", &[]).is_empty());
         assert_eq!(
             counts("28 sampel masih dalam pemeriksaan", &[]),
             vec![("suspected", Some(28), "human".into())]
