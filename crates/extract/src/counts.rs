@@ -413,13 +413,19 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
 /// generic person of background text ("contact with a person who is sick or has died").
 fn singular_people(text: &str, out: &mut Vec<RawCount>) {
     use std::sync::OnceLock;
-    static PERSON: OnceLock<regex::Regex> = OnceLock::new();
+    static NOUN: OnceLock<regex::Regex> = OnceLock::new();
+    static ARTICLE: OnceLock<regex::Regex> = OnceLock::new();
     static FATE: OnceLock<regex::Regex> = OnceLock::new();
-    let person = PERSON.get_or_init(|| {
+    // The nouns are rare enough to search for first; "a", "an" and "one" are not.
+    let noun = NOUN.get_or_init(|| {
         regex::Regex::new(
-            r"(?i)(?-u:\b)(?:a|an|one)\s+(?:\d{1,3}[- ](?:year|month)s?[- ]old\s+)?(?:man|woman|boy|girl|child|patient|farmer|resident|villager|worker|infant|baby|toddler|student|pupil|teenager|traveller|traveler|pilgrim)(?-u:\b)",
+            r"(?i)(?-u:\b)(?:man|woman|boy|girl|child|patient|farmer|resident|villager|worker|infant|baby|toddler|student|pupil|teenager|traveller|traveler|pilgrim)(?-u:\b)",
         )
-        .expect("singular person pattern is valid")
+        .expect("person noun pattern is valid")
+    });
+    let article = ARTICLE.get_or_init(|| {
+        regex::Regex::new(r"(?i)(?-u:\b)(?:a|an|one)\s+(?:\d{1,3}[- ](?:year|month)s?[- ]old\s+)?$")
+            .expect("article pattern is valid")
     });
     let fate = FATE.get_or_init(|| {
         regex::Regex::new(
@@ -427,8 +433,16 @@ fn singular_people(text: &str, out: &mut Vec<RawCount>) {
         )
         .expect("fate pattern is valid")
     });
-    for m in person.find_iter(text) {
-        let after = &text[m.end()..];
+    for found in noun.find_iter(text) {
+        let mut from = found.start().saturating_sub(24);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let Some(art) = article.find(&text[from..found.start()]) else {
+            continue;
+        };
+        let m = from + art.start()..found.end();
+        let after = &text[m.end..];
         let Some(caps) = fate.captures(after) else {
             continue;
         };
@@ -454,8 +468,8 @@ fn singular_people(text: &str, out: &mut Vec<RawCount>) {
             approximate: false,
             species: "human".into(),
             cumulative: false,
-            span: m.start()..m.end() + verb.end(),
-            at: m.start(),
+            span: m.start..m.end + verb.end(),
+            at: m.start,
             affected_unit: false,
         });
     }

@@ -549,7 +549,7 @@ fn identified_at(doc: &Doc, span: Range<usize>) -> bool {
     let keys = KEYS.get_or_init(|| {
         aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
-            .build(["agent", "cause of", "penyebab", " as ", "diagnos"])
+            .build(["agent", "cause of", "penyebab", "ed as ", "diagnos"])
             .expect("cause words build")
     });
     if !keys.is_match(window) {
