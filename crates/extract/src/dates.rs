@@ -137,7 +137,8 @@ fn date_regex() -> &'static Regex {
           | \b(?P<d4>\d{{1,2}})/(?P<m5>\d{{1,2}})/(?P<y5>(?:19|20)\d\d)\b
           | (?P<rel>\b(?:kemarin\s+lusa|kemarin|kelmarin|semalam|hari\s+ini|yesterday|today|pekan\s+lalu|minggu\s+lalu|minggu\s+lepas|last\s+week)\b)
           | (?P<wd4>\b{wd})\s+(?P<wdrel>lalu|kemarin|lepas|last)\b
-          | \b(?:last|on)\s+(?P<wd5>{wd})\b
+          | \blast\s+(?P<wd5>{wd})\b
+          | \bon\s+(?P<wd6>{wd})\b
         "
         );
         // ASCII word boundaries keep the regex on its fast DFA path for non-ASCII text.
@@ -251,12 +252,18 @@ pub fn find_dates(text: &str, published: Option<Date>) -> Vec<DateMention> {
                 _ => (-7, DatePrecision::Week),
             };
             push(&mut out, p.checked_add(offset.days()).ok(), precision, true);
-        } else if let Some(wd) = get("wd4").or(get("wd5")).and_then(weekday) {
+        } else if let Some((wd, on)) = get("wd4")
+            .or(get("wd5"))
+            .and_then(weekday)
+            .map(|wd| (wd, false))
+            .or_else(|| get("wd6").and_then(weekday).map(|wd| (wd, true)))
+        {
             let Some(p) = published else { continue };
-            // "Senin lalu" / "last Monday": the most recent such day strictly before publication.
+            // "Senin lalu" / "last Monday": the most recent such day strictly before
+            // publication. "On Saturday" in a story of a Saturday is that day.
             let back =
                 (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset()).rem_euclid(7);
-            let back = if back == 0 { 7 } else { back };
+            let back = if back == 0 && !on { 7 } else { back };
             push(
                 &mut out,
                 p.checked_sub(i64::from(back).days()).ok(),
@@ -338,6 +345,10 @@ mod tests {
         assert_eq!(dates("sejak pekan lalu", p), ["2021-07-01"]);
         // 8 July 2021 is a Thursday; "Senin lalu" is 5 July.
         assert_eq!(dates("Senin lalu", p), ["2021-07-05"]);
+        // "On Thursday" in a story of a Thursday is that day; "last Thursday" is not.
+        assert_eq!(dates("confirmed on Thursday", p), ["2021-07-08"]);
+        assert_eq!(dates("confirmed on Monday", p), ["2021-07-05"]);
+        assert_eq!(dates("since last Thursday", p), ["2021-07-01"]);
     }
 
     #[test]
