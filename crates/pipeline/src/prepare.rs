@@ -119,7 +119,17 @@ impl Preparer {
         );
         let clean_text = analysis.clean_text.take().unwrap_or_default();
         let analysis_json = serde_json::to_string(&analysis).unwrap_or_else(|_| "{}".into());
-        let shingles = self.shingler.shingles(&clean_text);
+        // A headline the analyser read from the URL (the article came without a title)
+        // is no part of the text's identity: the same story at another address, or at
+        // its AMP address, must hash and sign the same.
+        let untitled = article.title.as_deref().is_none_or(|t| t.trim().is_empty());
+        let identity_text = match analysis.title.as_deref() {
+            Some(headline) if untitled => clean_text
+                .strip_prefix(headline)
+                .map_or(clean_text.as_str(), str::trim_start),
+            _ => clean_text.as_str(),
+        };
+        let shingles = self.shingler.shingles(identity_text);
         let signature = self.minhasher.sign(&shingles);
         let fetched_day = day_of(fetched_at);
         let reports = reports_from(&analysis, &fetched_day);
@@ -127,7 +137,7 @@ impl Preparer {
             external_id: (!article.id.is_empty()).then(|| article.id.clone()),
             url: article.url.clone(),
             canonical_url,
-            content_hash: content_hash(&clean_text),
+            content_hash: content_hash(identity_text),
             source: article.source.clone(),
             source_id: None,
             title: article.title.clone(),
@@ -197,6 +207,52 @@ mod tests {
             content_hash("Tiga warga  meninggal\nkarena DBD."),
             xxh3_128(b"tiga warga meninggal karena dbd.").to_le_bytes()
         );
+    }
+
+    #[test]
+    fn a_headline_read_from_the_url_is_no_part_of_the_identity() {
+        let preparer = Preparer::default();
+        let story = |url: &str| Article {
+            id: String::new(),
+            title: None,
+            url: Some(url.into()),
+            text: "Dinas Kesehatan mencatat 12 kasus difteri dan 2 anak meninggal sejak \
+                   Januari. Vaksinasi ulang digelar di sekolah-sekolah."
+                .into(),
+            published: Some("2024-01-20".into()),
+            ..Article::default()
+        };
+        let page = preparer.prepare(
+            &story("https://a.example.id/berita/d-1/wabah-difteri-di-sumenep"),
+            None,
+            0,
+        );
+        let amp = preparer.prepare(&story("https://a.example.id/berita/d-1/amp"), None, 0);
+        let elsewhere = preparer.prepare(
+            &story("https://b.example.id/read/2024/01/20/difteri-merebak-sumenep"),
+            None,
+            0,
+        );
+        // The analysis reads the headline; the identity does not.
+        assert_eq!(
+            page.analysis.title.as_deref(),
+            Some("Wabah Difteri di Sumenep")
+        );
+        assert!(page.article.clean_text.starts_with("Wabah Difteri"));
+        for other in [&amp, &elsewhere] {
+            assert_eq!(page.article.content_hash, other.article.content_hash);
+            assert_eq!(page.article.minhash, other.article.minhash);
+        }
+        // A title given with the article is part of it, as before.
+        let titled = preparer.prepare(
+            &Article {
+                title: Some("Difteri di Sumenep".into()),
+                ..story("https://a.example.id/berita/d-1/amp")
+            },
+            None,
+            0,
+        );
+        assert_ne!(page.article.content_hash, titled.article.content_hash);
     }
 
     #[test]
