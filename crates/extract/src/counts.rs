@@ -624,6 +624,32 @@ fn unit_after(
             return unit_after(text, after + digits, cues, hosts, diseases);
         }
     }
+    // "1,020 were laboratory confirmed", "12 have died", "40 were hospitalized": an
+    // English verb phrase stands for the unit.
+    let mut cut = (at + 12).min(text.len());
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let head = text[at..cut].to_ascii_lowercase();
+    for aux in ["were ", "was ", "have ", "had ", "are "] {
+        if !head.starts_with(aux) {
+            continue;
+        }
+        let mut from = at + aux.len();
+        if text[from..].starts_with("been ") {
+            from += "been ".len();
+        }
+        let (after, kind) = skip_modifiers(text, from, cues);
+        let kind = kind.or_else(|| {
+            within(cues, after..after + 1)
+                .iter()
+                .find(|c| c.start == after && is_kind(c.cue))
+                .map(|c| c.cue)
+        });
+        if let Some(kind) = kind {
+            return Some(Unit::Kind(kind));
+        }
+    }
     let (at, modifier_kind) = skip_modifiers(text, at, cues);
     // "8,412 dengue cases", "12 suspected Ebola deaths": the disease sits between the
     // number and its unit. ("9,845 kes denggi" starts with its unit: "kes denggi" is
@@ -951,6 +977,29 @@ mod tests {
                 ("hospitalized", Some(55), "human".into())
             ]
         );
+    }
+
+    #[test]
+    fn an_english_verb_phrase_as_the_unit() {
+        let found = counts_near_diseases(
+            "3,412 measles cases were notified, of which 1,020 were laboratory confirmed.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert_eq!(found, [("cases", Some(3412)), ("confirmed", Some(1020))]);
+        let found = counts_near_diseases(
+            "Of these measles patients, 12 have died and 40 were hospitalized.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert_eq!(found, [("deaths", Some(12)), ("hospitalized", Some(40))]);
+        // Nothing said of the people: no count.
+        let found = counts_near_diseases(
+            "Of the 312 measles samples, 87 were vaccinated.",
+            NumberStyle::English,
+            &["measles"],
+        );
+        assert!(found.is_empty(), "{found:?}");
     }
 
     #[test]

@@ -47,7 +47,7 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+16");
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+17");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
