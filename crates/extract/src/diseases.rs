@@ -482,9 +482,9 @@ fn mark_primary(diseases: &mut [DiseaseEvidence]) {
 
 /// A disease named in the headline or the lead in one list with a disease the article
 /// is about is a subject too: "a suspected triple outbreak of typhoid fever,
-/// shigellosis and cholera", "kasus DBD dan chikungunya", "an outbreak of
-/// cholera/diarrhoea". It must still be named in full and more than once (or in the
-/// headline), so that a list of what tested negative in passing does not qualify.
+/// shigellosis and cholera", "kasus DBD dan chikungunya", "wabah campak/rubela". It
+/// must still be named in full and more than once (or in the headline), so that a list
+/// of what tested negative in passing does not qualify.
 fn mark_listed_with_primary(doc: &Doc, diseases: &mut [DiseaseEvidence]) {
     let mut lead: Vec<(Range<usize>, usize)> = diseases
         .iter()
@@ -525,6 +525,9 @@ fn mark_listed_with_primary(doc: &Doc, diseases: &mut [DiseaseEvidence]) {
 
 /// The text between two items of one list: a comma, a slash, "and", "dan", ...
 fn is_list_joiner(gap: &str) -> bool {
+    if gap.len() > 16 {
+        return false;
+    }
     let gap = gap.trim();
     let gap = gap.strip_prefix(',').map_or(gap, str::trim_start);
     gap.is_empty()

@@ -47,7 +47,7 @@ use waspada_text::{CharIndex, Language, LanguageIdentifier};
 /// be re-analysed after an upgrade. The part after `+` is the analysis revision: it
 /// goes up whenever the same text can be read differently (rules or knowledge base),
 /// between releases too, so that `waspada reanalyze` knows what to redo.
-pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+17");
+pub const ANALYZER_VERSION: &str = concat!("waspada-extract/", env!("CARGO_PKG_VERSION"), "+18");
 
 /// Longest body analysed. News articles are a few kilobytes; anything past this is
 /// a scraping accident, and cutting it keeps time and memory bounded.
@@ -657,11 +657,12 @@ pub(crate) fn clause_joins() -> &'static Regex {
     })
 }
 
-/// A headline made of the words of a URL's last path segment, for an article that comes without a
-/// title: news sites write the headline into the address ("/d-7076140/kasus-dbd-melonjak-
-/// di-bogor", "/2014_06_18_ebola-en"). Numbers, ids, file extensions and language tags
-/// are dropped; an address with no words left ("/item/2025-DON550", "?id=12"), or only a
-/// section name ("/article"), gives none.
+/// A headline made of the words of a URL's last path segment, for an article that comes
+/// without a title: news sites write the headline into the address
+/// ("/d-7076140/kasus-dbd-melonjak-di-bogor", "/2014_06_18_ebola-en"). Numbers, ids, file
+/// extensions and language tags are dropped; an address with no words left
+/// ("/item/2025-DON550", "?id=12"), or only a section name ("/article"), gives none.
+/// At most 24 words are kept: a headline, not a paragraph.
 pub fn headline_from_url(url: &str) -> Option<String> {
     let path = url.split(['?', '#']).next().unwrap_or("");
     // Without a scheme, the address still starts with its host.
@@ -681,6 +682,7 @@ pub fn headline_from_url(url: &str) -> Option<String> {
                 && w.chars().all(char::is_alphabetic)
                 && !NOT_HEADLINE.contains(&w.to_ascii_lowercase().as_str())
         })
+        .take(24)
         .collect();
     // A lone word is a section ("/article", "/berita") unless a date or an id stands
     // beside it in the same segment ("2014_06_18_ebola").
@@ -787,6 +789,11 @@ mod tests {
             ("example.com/berita/campak-merebak", Some("Campak Merebak")),
             ("", None),
         ];
+        let long = format!("https://example.com/{}", "kata-".repeat(500));
+        assert_eq!(
+            headline_from_url(&long).map(|h| h.split(' ').count()),
+            Some(24)
+        );
         for (url, want) in cases {
             assert_eq!(headline_from_url(url).as_deref(), want, "{url}");
         }
