@@ -8,6 +8,7 @@
 
 use crate::cues::{Cue, CueMatch};
 use crate::numbers::NumberMention;
+use crate::{ceil_boundary, floor_boundary};
 use std::ops::Range;
 
 /// A count before it is tied to the output format.
@@ -119,6 +120,9 @@ pub fn find_counts(
         .iter()
         .filter(|n| !preceded_by_non_count_word(text, n.start) && !followed_by_measure(text, n.end))
         .collect();
+    // The end of the last figure's unit, by its index: the next figure's clause starts
+    // after it.
+    let mut last_unit_end: Option<(usize, usize)> = None;
     for (i, &n) in numbers.iter().enumerate() {
         if n.value.is_none() && n.at_least.is_none() {
             continue;
@@ -130,6 +134,17 @@ pub fn find_counts(
         let Some(unit) = unit_after(text, n.end, cues, hosts, diseases) else {
             continue;
         };
+        let n_end = unit.end().max(n.end);
+        // Where the previous figure of the sentence and its unit end.
+        let prev_end = match i.checked_sub(1).map(|p| (p, numbers[p])) {
+            Some((p, prev)) if prev.end >= sentence.start => Some(match last_unit_end {
+                Some((q, end)) if q == p => end,
+                _ => unit_after(text, prev.end, cues, hosts, diseases)
+                    .map_or(prev.end, |u| u.end().max(prev.end)),
+            }),
+            _ => None,
+        };
+        last_unit_end = Some((i, n_end));
         let clause_start = if i > 0 {
             numbers[i - 1].end.max(sentence.start)
         } else {
@@ -146,50 +161,28 @@ pub fn find_counts(
             numbers.get(i + 1)
         };
         let clause_end = next.map_or(sentence.end, |next| next.start.min(sentence.end));
+        // Kind words before the figure that are not its own:
+        // - one that goes with the previous figure in the sentence is that figure's: in
+        //   "412 kasus dengan 5 kematian, Kabupaten Sukabumi 230 kasus" the deaths are
+        //   the 5, and the 230 are cases;
+        // - a figure with a case noun of its own ("70 cases") reads none across
+        //   punctuation ("cases and deaths is as follows: Conakry, 70 cases"), only from
+        //   its own phrase ("kematian 3.380 kasus").
+        let case_noun = matches!(unit, Unit::Case | Unit::Affected { kind: None, .. });
+        let not_its_own = |c: &CueMatch| {
+            is_kind(c.cue)
+                && c.end <= n.start
+                && (prev_end.is_some_and(|pe| {
+                    c.end <= pe || after_distance(text, pe, c) < distance(text, c, n.start, n_end)
+                }) || case_noun
+                    && text
+                        .get(c.end..n.start)
+                        .is_some_and(|between| between.contains([',', ':', ';'])))
+        };
         let in_clause: Vec<&CueMatch> = within(cues, clause_start..clause_end)
             .iter()
-            .filter(|c| c.end <= clause_end)
+            .filter(|c| c.end <= clause_end && !not_its_own(c))
             .collect();
-        // A kind word that goes with the previous figure is that figure's: in "412 kasus
-        // dengan 5 kematian, Kabupaten Sukabumi 230 kasus" the deaths are the 5, and the
-        // 230 are cases.
-        let in_clause: Vec<&CueMatch> = match i.checked_sub(1).map(|p| numbers[p]) {
-            Some(prev) if prev.end >= sentence.start => {
-                let prev_end = unit_after(text, prev.end, cues, hosts, diseases)
-                    .map_or(prev.end, |u| u.end().max(prev.end));
-                let n_end = unit.end().max(n.end);
-                in_clause
-                    .into_iter()
-                    .filter(|c| {
-                        let owned_by_prev = is_kind(c.cue)
-                            && c.end <= n.start
-                            && (c.end <= prev_end
-                                || after_distance(text, prev_end, c)
-                                    < distance(text, c, n.start, n_end));
-                        !owned_by_prev
-                    })
-                    .collect()
-            }
-            _ => in_clause,
-        };
-        // With a case noun of its own ("70 cases"), a figure takes a kind word before it
-        // only from its own phrase ("kematian 3.380 kasus"), not across punctuation
-        // ("the distribution of cases and deaths is as follows: Conakry, 70 cases").
-        let in_clause: Vec<&CueMatch> =
-            if matches!(unit, Unit::Case | Unit::Affected { kind: None, .. }) {
-                in_clause
-                    .into_iter()
-                    .filter(|c| {
-                        !(is_kind(c.cue)
-                            && c.end <= n.start
-                            && text
-                                .get(c.end..n.start)
-                                .is_some_and(|between| between.contains([',', ':', ';'])))
-                    })
-                    .collect()
-            } else {
-                in_clause
-            };
         let in_sentence = || {
             within(cues, sentence.clone())
                 .iter()
@@ -217,8 +210,8 @@ pub fn find_counts(
                 .filter(|c| c.start > n.end && is_kind(c.cue) && c.cue != Cue::Ill)
                 .map(|c| c.cue)
                 .next()
-                .or_else(|| nearest_kind_cue(text, &in_clause, n.start, unit.end().max(n.end))),
-            _ => nearest_kind_cue(text, &in_clause, n.start, unit.end().max(n.end)),
+                .or_else(|| nearest_kind_cue(text, &in_clause, n.start, n_end)),
+            _ => nearest_kind_cue(text, &in_clause, n.start, n_end),
         };
         let kind = match (kind_cue, &unit) {
             (Some(cue), _) => kind_of(cue, animal),
@@ -241,15 +234,14 @@ pub fn find_counts(
             (None, _) => continue,
         };
         let cumulative = in_clause.iter().any(|c| c.cue == Cue::Cumulative);
-        let unit_end = unit.end().max(n.end);
         let cue_span = in_clause
             .iter()
             .filter(|c| is_kind(c.cue))
-            .min_by_key(|c| distance(text, c, n.start, unit_end))
+            .min_by_key(|c| distance(text, c, n.start, n_end))
             .map(|c| c.start..c.end);
         let span = match cue_span {
-            Some(c) => c.start.min(n.start)..c.end.max(unit_end),
-            None => n.start..unit_end,
+            Some(c) => c.start.min(n.start)..c.end.max(n_end),
+            None => n.start..n_end,
         };
         let value = n.count();
         if n.value.is_some() && value.is_none() {
@@ -276,15 +268,9 @@ pub fn find_counts(
 /// The clause around a number and its unit: up to 60 bytes either side, within the
 /// sentence, and not past a conjunction ("57 children, and a vaccination campaign").
 fn around<'t>(text: &'t str, sentence: &Range<usize>, start: usize, end: usize) -> &'t str {
-    let mut from = start.saturating_sub(60).max(sentence.start);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
+    let from = ceil_boundary(text, start.saturating_sub(60).max(sentence.start));
     let end = end.max(start);
-    let mut to = (end + 60).min(sentence.end).max(end);
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let to = floor_boundary(text, (end + 60).min(sentence.end).max(end));
     let joins = crate::clause_joins();
     let from = joins
         .find_iter(&text[from..start])
@@ -371,10 +357,7 @@ fn singular_counts(text: &str, out: &mut Vec<RawCount>) {
         // latter: after a possessive, or before "this year", "so far", "to date".
         if caps.name("ordword").is_some() {
             let before = text[..m.start()].trim_end();
-            let mut end = text.len().min(m.end() + 48);
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = floor_boundary(text, m.end() + 48);
             let after = text[m.end()..end].to_ascii_lowercase();
             let possessive = before.ends_with("'s") || before.ends_with("\u{2019}s");
             let so_far = ["this year", "so far", "to date", "since"]
@@ -434,10 +417,7 @@ fn singular_people(text: &str, out: &mut Vec<RawCount>) {
         .expect("fate pattern is valid")
     });
     for found in noun.find_iter(text) {
-        let mut from = found.start().saturating_sub(24);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
+        let from = ceil_boundary(text, found.start().saturating_sub(24));
         let Some(art) = article.find(&text[from..found.start()]) else {
             continue;
         };
@@ -626,11 +606,7 @@ fn unit_after(
     }
     // "1,020 were laboratory confirmed", "12 have died", "40 were hospitalized": an
     // English verb phrase stands for the unit.
-    let mut cut = (at + 12).min(text.len());
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let head = text[at..cut].to_ascii_lowercase();
+    let head = text[at..floor_boundary(text, at + 12)].to_ascii_lowercase();
     for aux in ["were ", "was ", "have ", "had ", "are "] {
         if !head.starts_with(aux) {
             continue;
@@ -670,11 +646,7 @@ fn unit_after(
         _ => (at, modifier_kind),
     };
     // "55 di antaranya dirawat", "12 of them died": a subset of people already counted.
-    let mut cut = (at + 14).min(text.len());
-    while !text.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let lower = text[at..cut].to_ascii_lowercase();
+    let lower = text[at..floor_boundary(text, at + 14)].to_ascii_lowercase();
     for phrase in [
         "di antaranya",
         "diantaranya",
@@ -809,21 +781,27 @@ fn distance(text: &str, c: &CueMatch, start: usize, end: usize) -> usize {
         // should beat "korban keracunan, 9 orang meninggal". Across a comma they count
         // farther still: in "123 Siswa Keracunan MBG, 30 Siswa Jalani Rawat Inap" the 30
         // are what follows them.
-        let gap = start.saturating_sub(c.end);
-        let comma = text
-            .get(c.end..start)
-            .is_some_and(|between| between.contains(','));
-        gap + if comma { 12 } else { 2 }
+        start.saturating_sub(c.end) + comma_penalty(text, c.end, start).max(2)
     }
 }
 
 /// How far a kind word lies after a figure ending at `from`; across a comma it counts
 /// farther, as in [`distance`].
 fn after_distance(text: &str, from: usize, c: &CueMatch) -> usize {
-    let comma = text
-        .get(from..c.start)
-        .is_some_and(|between| between.contains(','));
-    c.start.saturating_sub(from) + if comma { 12 } else { 0 }
+    c.start.saturating_sub(from) + comma_penalty(text, from, c.start)
+}
+
+/// What a comma between a figure and a kind word adds to their distance: the word
+/// likely belongs to another clause.
+fn comma_penalty(text: &str, from: usize, to: usize) -> usize {
+    if text
+        .get(from..to)
+        .is_some_and(|between| between.contains(','))
+    {
+        12
+    } else {
+        0
+    }
 }
 
 fn nearest_kind_cue(text: &str, clause: &[&CueMatch], start: usize, end: usize) -> Option<Cue> {
@@ -876,107 +854,68 @@ mod tests {
 
     #[test]
     fn people_and_kinds() {
-        assert_eq!(
-            counts("9 orang meninggal dunia", &[]),
-            vec![("deaths", Some(9), "human".into())]
-        );
-        assert_eq!(
-            counts("Korban meninggal bertambah menjadi sembilan orang", &[]),
-            vec![("deaths", Some(9), "human".into())]
-        );
-        assert_eq!(
-            counts("14 kasus positif", &[]),
-            vec![("confirmed", Some(14), "human".into())]
-        );
-        assert_eq!(
-            counts("111 siswa dirawat", &[]),
-            vec![("hospitalized", Some(111), "human".into())]
-        );
-        assert_eq!(
-            counts(
+        // (text, the counts of people read from it, in order)
+        let cases: &[(&str, &[(&str, u64)])] = &[
+            ("9 orang meninggal dunia", &[("deaths", 9)]),
+            (
+                "Korban meninggal bertambah menjadi sembilan orang",
+                &[("deaths", 9)],
+            ),
+            ("14 kasus positif", &[("confirmed", 14)]),
+            ("111 siswa dirawat", &[("hospitalized", 111)]),
+            (
                 "Sebanyak 111 siswa diduga keracunan, 55 di antaranya dirawat",
-                &[]
+                &[("cases", 111), ("hospitalized", 55)],
             ),
-            vec![
-                ("cases", Some(111), "human".into()),
-                ("hospitalized", Some(55), "human".into())
-            ]
-        );
-        // A headline's second clause: the 30 are what follows them, not the poisoning
-        // before the comma.
-        assert_eq!(
-            counts(
+            (
+                "111 siswa keracunan dan 55 dirawat di puskesmas",
+                &[("cases", 111), ("hospitalized", 55)],
+            ),
+            // A headline's second clause: the 30 are what follows them, not the
+            // poisoning before the comma.
+            (
                 "123 Siswa di Kebumen Diduga Keracunan MBG, 30 Siswa Jalani Rawat Inap",
-                &[]
+                &[("cases", 123), ("hospitalized", 30)],
             ),
-            vec![
-                ("cases", Some(123), "human".into()),
-                ("hospitalized", Some(30), "human".into())
-            ]
-        );
-        // Those who sought care were ill.
-        assert_eq!(
-            counts(
+            // Those who sought care were ill.
+            (
                 "Sebanyak 124 orang berobat ke puskesmas dan 17 di antaranya dirawat inap",
-                &[]
+                &[("cases", 124), ("hospitalized", 17)],
             ),
-            vec![
-                ("cases", Some(124), "human".into()),
-                ("hospitalized", Some(17), "human".into())
-            ]
-        );
-        // Each figure keeps its own kind word: the deaths are the 5, not the next 230.
-        assert_eq!(
-            counts(
+            // Each figure keeps its own kind word: the deaths are the 5, not the next 230.
+            (
                 "Kabupaten Bogor mencatat 412 kasus dengan 5 kematian, Kabupaten Sukabumi \
                  230 kasus, dan Kota Depok 198 kasus",
-                &[]
+                &[
+                    ("cases", 412),
+                    ("deaths", 5),
+                    ("cases", 230),
+                    ("cases", 198),
+                ],
             ),
-            vec![
-                ("cases", Some(412), "human".into()),
-                ("deaths", Some(5), "human".into()),
-                ("cases", Some(230), "human".into()),
-                ("cases", Some(198), "human".into())
-            ]
-        );
-        assert_eq!(
-            counts(
+            (
                 "Di Garut 9 kasus dan 2 anak meninggal, di Tasikmalaya 5 kasus",
-                &[]
+                &[("cases", 9), ("deaths", 2), ("cases", 5)],
             ),
-            vec![
-                ("cases", Some(9), "human".into()),
-                ("deaths", Some(2), "human".into()),
-                ("cases", Some(5), "human".into())
-            ]
-        );
-        // A table after a heading that names deaths: the figures are cases.
-        assert_eq!(
-            counts(
+            // A table after a heading that names deaths: the figures are cases.
+            (
                 "The distribution of cases and deaths is as follows: Conakry, 70 cases",
-                &[]
+                &[("cases", 70)],
             ),
-            vec![("cases", Some(70), "human".into())]
-        );
-        assert_eq!(
-            counts("Jumlah kematian 3.380 kasus", &[]),
-            vec![("deaths", Some(3380), "human".into())]
-        );
-        // Predicate first, after a comma: the 3 died.
-        assert_eq!(
-            counts("Dari 50 pasien yang dirawat, meninggal 3 orang", &[]),
-            vec![
-                ("hospitalized", Some(50), "human".into()),
-                ("deaths", Some(3), "human".into())
-            ]
-        );
-        assert_eq!(
-            counts("111 siswa keracunan dan 55 dirawat di puskesmas", &[]),
-            vec![
-                ("cases", Some(111), "human".into()),
-                ("hospitalized", Some(55), "human".into())
-            ]
-        );
+            ("Jumlah kematian 3.380 kasus", &[("deaths", 3380)]),
+            // Predicate first, after a comma: the 3 died.
+            (
+                "Dari 50 pasien yang dirawat, meninggal 3 orang",
+                &[("hospitalized", 50), ("deaths", 3)],
+            ),
+        ];
+        for &(text, want) in cases {
+            let want: Vec<(&str, Option<u64>, String)> = want
+                .iter()
+                .map(|&(kind, value)| (kind, Some(value), "human".to_string()))
+                .collect();
+            assert_eq!(counts(text, &[]), want, "{text}");
+        }
     }
 
     #[test]

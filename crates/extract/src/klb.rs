@@ -9,6 +9,7 @@
 //! read on its own, and the article's verdict is "declared" when one sentence
 //! declares without negation, proposal or condition.
 
+use crate::floor_boundary;
 use regex::Regex;
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -161,13 +162,6 @@ fn clause_start(text: &str, sentence_start: usize, at: usize) -> usize {
         Some(i) => from + i + 1,
         None => from,
     }
-}
-
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
 }
 
 /// The article's verdict: some phrase declares a KLB.

@@ -79,6 +79,14 @@ pub struct Article {
     pub source: Option<String>,
 }
 
+impl Article {
+    /// The title it came with, if that says anything (a blank title is none). Without
+    /// one, the analysis reads a headline from the URL ([`headline_from_url`]).
+    pub fn given_title(&self) -> Option<&str> {
+        self.title.as_deref().filter(|t| !t.trim().is_empty())
+    }
+}
+
 /// Options for one analysis.
 #[derive(Debug, Clone, Default)]
 pub struct AnalyzeOptions {
@@ -151,10 +159,7 @@ impl Doc<'_> {
         let lo = self
             .sentence_index(at)
             .map_or(0, |i| self.sentences[i].start);
-        let mut from = at.saturating_sub(max).max(lo);
-        while !self.text.is_char_boundary(from) {
-            from += 1;
-        }
+        let from = ceil_boundary(self.text, at.saturating_sub(max).max(lo));
         &self.text[from..at]
     }
 
@@ -164,10 +169,7 @@ impl Doc<'_> {
             .sentence_index(at.saturating_sub(1))
             .map_or(self.text.len(), |i| self.sentences[i].end)
             .max(at);
-        let mut to = (at + max).min(hi);
-        while !self.text.is_char_boundary(to) {
-            to -= 1;
-        }
+        let to = floor_boundary(self.text, (at + max).min(hi));
         &self.text[at..to]
     }
 
@@ -216,16 +218,12 @@ impl Analyzer {
     pub fn analyze_with(&self, article: &Article, options: &AnalyzeOptions) -> Analysis {
         let kb = self.kb;
         let body = truncate(&article.text, MAX_INPUT_BYTES);
-        let url_headline = match article.title.as_deref() {
-            Some(t) if !t.trim().is_empty() => None,
-            _ => article.url.as_deref().and_then(headline_from_url),
+        let given = article.given_title().map(|t| truncate(t, 4096));
+        let url_headline = match given {
+            Some(_) => None,
+            None => article.url.as_deref().and_then(headline_from_url),
         };
-        let title = article
-            .title
-            .as_deref()
-            .map(|t| truncate(t, 4096))
-            .filter(|t| !t.trim().is_empty())
-            .or(url_headline.as_deref());
+        let title = given.or(url_headline.as_deref());
         let clean = waspada_text::clean_article(title, body);
         let text = clean.text.as_str();
 
@@ -723,14 +721,26 @@ pub fn headline_from_url(url: &str) -> Option<String> {
 
 /// Cuts `s` to at most `max` bytes, on a character boundary.
 fn truncate(s: &str, max: usize) -> &str {
-    if s.len() <= max {
-        return s;
+    &s[..floor_boundary(s, max)]
+}
+
+/// The character boundary at or before byte `at` (at most the text's length). Windows
+/// measured in bytes start and end on one.
+pub(crate) fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut i = at.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
     }
-    let mut cut = max;
-    while !s.is_char_boundary(cut) {
-        cut -= 1;
+    i
+}
+
+/// The character boundary at or after byte `at` (at most the text's length).
+pub(crate) fn ceil_boundary(text: &str, at: usize) -> usize {
+    let mut i = at.min(text.len());
+    while !text.is_char_boundary(i) {
+        i += 1;
     }
-    &s[..cut]
+    i
 }
 
 /// The dateline at the start of the body: "GARUT, KOMPAS.com -", "JAKARTA -",

@@ -122,9 +122,8 @@ impl Preparer {
         // A headline the analyser read from the URL (the article came without a title)
         // is no part of the text's identity: the same story at another address, or at
         // its AMP address, must hash and sign the same.
-        let untitled = article.title.as_deref().is_none_or(|t| t.trim().is_empty());
         let identity_text = match analysis.title.as_deref() {
-            Some(headline) if untitled => clean_text
+            Some(headline) if article.given_title().is_none() => clean_text
                 .strip_prefix(headline)
                 .map_or(clean_text.as_str(), str::trim_start),
             _ => clean_text.as_str(),
